@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <sharedchild/command.h>
+#include <sharedchild/exitstatus.h>
+#include <sharedchild/sharedchild_core_export.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace SharedChild {
+
+/// A running (or finished) child process that any number of threads may wait
+/// on, poll, signal and kill at the same time. Signals can never reach another
+/// process that reused the child's PID: the PID stays reserved until the child
+/// is reaped, and reaping and signalling are serialised.
+///
+/// Errors are std::system_error. If something outside the library reaps the
+/// child (SIGCHLD set to SIG_IGN, a foreign waitpid(-1)), the status is lost:
+/// wait(), tryWait() and waitFor() then all throw the same ECHILD error.
+///
+/// When the last shared_ptr to a child that was never reaped goes away, the
+/// child keeps running; the library reaps it once it exits, so no zombie is left.
+class SHAREDCHILD_CORE_EXPORT Child
+{
+public:
+    /// How the library waits for and signals children in this process.
+    enum class Backend {
+        Pidfd, ///< Linux: pidfd + poll() + waitid(P_PIDFD) + pidfd_send_signal
+        Waitid, ///< POSIX: waitid(P_PID, WEXITED | WNOWAIT) + kill()
+        Windows, ///< process handles
+    };
+
+    /// Starts the child. Throws std::system_error whose code() is the OS error
+    /// and whose what() names the program and the reason.
+    static std::shared_ptr<Child> spawn(const Command &command);
+
+    /// The backend in use: the platform's default, or the one named by the
+    /// environment variable SHAREDCHILD_BACKEND ("pidfd", "waitid") when the
+    /// process started. An unknown name makes spawn() throw EINVAL.
+    static Backend backend();
+
+    ~Child();
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
+
+    /// The process ID; still readable after the child has exited.
+    std::int64_t id() const;
+
+    /// Blocks until the child exits and returns its status. Any number of
+    /// threads may wait at once; all get the same status, and later calls
+    /// return it at once.
+    ExitStatus wait();
+
+    /// The status if the child has exited, else empty. Never blocks on the
+    /// child and is never stale, even while another thread is inside wait().
+    std::optional<ExitStatus> tryWait();
+
+    /// Waits at most `timeout` (polling at least once); empty on timeout.
+    std::optional<ExitStatus> waitFor(std::chrono::milliseconds timeout);
+    /// Waits until `deadline` (polling at least once); empty on timeout.
+    std::optional<ExitStatus> waitUntil(std::chrono::steady_clock::time_point deadline);
+
+    /// SIGKILL (Windows: TerminateProcess). A no-op once the child has exited.
+    void kill();
+    /// SIGTERM (Windows: TerminateProcess). A no-op once the child has exited.
+    void terminate();
+    /// Sends `signal`; never blocks behind a waiter; a no-op once the child has
+    /// exited. An invalid signal number throws std::system_error (EINVAL).
+    void sendSignal(int signal);
+
+    /// A file descriptor that becomes readable once the child has exited (the
+    /// pidfd on Linux), for use with poll(), epoll or QSocketNotifier; then call
+    /// tryWait(). -1 when the backend has none. Owned by the Child: do not close.
+    int pollDescriptor() const;
+
+private:
+    struct Private;
+    explicit Child(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace SharedChild

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <sharedchild/sharedchild_core_export.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace SharedChild {
+
+/// What to run: a program, its arguments and the context it starts in. A plain
+/// value type; spawning does not change it, so one Command can start many children.
+///
+/// No shell is involved. A program without a '/' is looked up in PATH: the
+/// child's own PATH when an environment was set, else the parent's.
+class SHAREDCHILD_CORE_EXPORT Command
+{
+public:
+    explicit Command(std::string program, std::vector<std::string> arguments = {});
+
+    const std::string &program() const { return m_program; }
+    const std::vector<std::string> &arguments() const { return m_arguments; }
+    Command &setArguments(std::vector<std::string> arguments);
+    Command &addArgument(std::string argument);
+
+    /// Where the child starts; unset means the parent's current directory.
+    const std::optional<std::string> &workingDirectory() const { return m_workingDirectory; }
+    Command &setWorkingDirectory(std::string directory);
+
+    /// The child's whole environment as KEY=VALUE entries, used exactly as
+    /// given (even when empty). Unset means the child inherits the parent's.
+    const std::optional<std::vector<std::string>> &environment() const { return m_environment; }
+    Command &setEnvironment(std::vector<std::string> environment);
+    Command &inheritEnvironment();
+
+    /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
+    bool newProcessGroup() const { return m_newProcessGroup; }
+    Command &setNewProcessGroup(bool enabled);
+
+private:
+    std::string m_program;
+    std::vector<std::string> m_arguments;
+    std::optional<std::string> m_workingDirectory;
+    std::optional<std::vector<std::string>> m_environment;
+    bool m_newProcessGroup = false;
+};
+
+} // namespace SharedChild

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#include <sharedchild/command.h>
+
+#include <utility>
+
+namespace SharedChild {
+
+Command::Command(std::string program, std::vector<std::string> arguments)
+    : m_program(std::move(program)), m_arguments(std::move(arguments))
+{
+}
+
+Command &Command::setArguments(std::vector<std::string> arguments)
+{
+    m_arguments = std::move(arguments);
+    return *this;
+}
+
+Command &Command::addArgument(std::string argument)
+{
+    m_arguments.push_back(std::move(argument));
+    return *this;
+}
+
+Command &Command::setWorkingDirectory(std::string directory)
+{
+    m_workingDirectory = std::move(directory);
+    return *this;
+}
+
+Command &Command::setEnvironment(std::vector<std::string> environment)
+{
+    m_environment = std::move(environment);
+    return *this;
+}
+
+Command &Command::inheritEnvironment()
+{
+    m_environment.reset();
+    return *this;
+}
+
+Command &Command::setNewProcessGroup(bool enabled)
+{
+    m_newProcessGroup = enabled;
+    return *this;
+}
+
+} // namespace SharedChild

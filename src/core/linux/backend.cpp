@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// Backend choice on Linux: pidfd by default, waitid when SHAREDCHILD_BACKEND
+// says so (that is how the test suite covers the portable POSIX backend here).
+
+#include "../posix/waitidhandle.h"
+#include "pidfdhandle.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <variant>
+
+namespace SharedChild {
+
+namespace {
+
+std::variant<Child::Backend, std::string> chooseBackend()
+{
+    const char *requested = std::getenv("SHAREDCHILD_BACKEND");
+    const std::string name = requested ? requested : "";
+    if (name == "waitid")
+        return Child::Backend::Waitid;
+    if (name == "pidfd") {
+        if (!Detail::pidfdBackendAvailable())
+            return std::string("SHAREDCHILD_BACKEND=pidfd: this kernel lacks pidfd support");
+        return Child::Backend::Pidfd;
+    }
+    if (name.empty())
+        return Detail::pidfdBackendAvailable() ? Child::Backend::Pidfd : Child::Backend::Waitid;
+    return "SHAREDCHILD_BACKEND=" + name + ": unknown backend (expected \"pidfd\" or \"waitid\")";
+}
+
+} // namespace
+
+Child::Backend Child::backend()
+{
+    static const auto choice = chooseBackend();
+    if (const auto *error = std::get_if<std::string>(&choice))
+        throw std::system_error(EINVAL, std::generic_category(), *error);
+    return std::get<Backend>(choice);
+}
+
+namespace Detail {
+
+std::unique_ptr<ProcessHandle> spawnProcess(const Command &command)
+{
+    if (Child::backend() == Child::Backend::Waitid)
+        return spawnWithWaitid(command);
+    return spawnWithPidfd(command);
+}
+
+} // namespace Detail
+} // namespace SharedChild

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "clonespawn.h"
+
+#include <cerrno>
+#include <csignal>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace SharedChild::Detail {
+
+namespace {
+
+// Shared with the child through CLONE_VM; the parent reads it once the child
+// has exec'd or exited (CLONE_VFORK suspends the parent until then).
+struct ChildContext
+{
+    const SpawnPlan *plan = nullptr;
+    bool newProcessGroup = false;
+    int error = 0;
+    SpawnStage failedStage = SpawnStage::Exec;
+};
+
+// Runs in the child on its own stack, sharing the parent's memory: only
+// async-signal-safe system calls, no allocation, no locks.
+int childMain(void *argument)
+{
+    auto *context = static_cast<ChildContext *>(argument);
+    const SpawnPlan &plan = *context->plan;
+
+    // Every signal is blocked (see cloneAndExec), so no parent handler can run
+    // here before the dispositions are back to their defaults.
+    struct sigaction defaultAction{};
+    defaultAction.sa_handler = SIG_DFL;
+    for (int signal = 1; signal < NSIG; ++signal)
+        ::sigaction(signal, &defaultAction, nullptr);
+
+    if (context->newProcessGroup && ::setpgid(0, 0) != 0) {
+        context->failedStage = SpawnStage::ProcessGroup;
+    } else if (plan.workingDirectory && ::chdir(plan.workingDirectory) != 0) {
+        context->failedStage = SpawnStage::WorkingDirectory;
+    } else {
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execve(plan.executable.c_str(), plan.argv.data(), plan.envp.data());
+        context->failedStage = SpawnStage::Exec;
+    }
+    context->error = errno;
+    ::_exit(127);
+}
+
+class ChildStack
+{
+public:
+    static constexpr std::size_t size = 64 * 1024;
+
+    ChildStack()
+        : m_base(::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0))
+    {
+        if (m_base == MAP_FAILED)
+            throw std::system_error(errno, std::generic_category(), "mmap (child stack)");
+    }
+    ~ChildStack() { ::munmap(m_base, size); }
+    ChildStack(const ChildStack &) = delete;
+    ChildStack &operator=(const ChildStack &) = delete;
+
+    void *top() const { return static_cast<char *>(m_base) + size; } // stacks grow down on Linux's targets
+
+private:
+    void *m_base;
+};
+
+class AllSignalsBlocked
+{
+public:
+    AllSignalsBlocked()
+    {
+        sigset_t all;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, &m_saved);
+    }
+    ~AllSignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &m_saved, nullptr); }
+    AllSignalsBlocked(const AllSignalsBlocked &) = delete;
+    AllSignalsBlocked &operator=(const AllSignalsBlocked &) = delete;
+
+private:
+    sigset_t m_saved{};
+};
+
+void reapFailedChild(const SpawnedChild &child)
+{
+    siginfo_t info{};
+    while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(child.pidfd), &info, WEXITED)
+                   != 0
+           && errno == EINTR) {
+    }
+    ::close(child.pidfd);
+}
+
+} // namespace
+
+SpawnedChild cloneAndExec(const SpawnPlan &plan)
+{
+    ChildContext context;
+    context.plan = &plan;
+    context.newProcessGroup = plan.command->newProcessGroup();
+
+    const ChildStack stack;
+    SpawnedChild child;
+    int cloneError = 0;
+    {
+        const AllSignalsBlocked blocked;
+        child.pid = ::clone(childMain, stack.top(), CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD,
+                            &context, &child.pidfd);
+        cloneError = errno;
+    }
+    if (child.pid < 0)
+        throw std::system_error(cloneError, std::generic_category(), plan.command->program());
+    if (context.error != 0) {
+        reapFailedChild(child);
+        throwSpawnError(plan, context.error, context.failedStage);
+    }
+    return child;
+}
+
+} // namespace SharedChild::Detail

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include "orphanreaper.h"
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace SharedChild::Detail {
+
+namespace {
+
+// True once the child behind `pidfd` is reaped (by us or, if the program
+// reaps behind our back, by someone else).
+bool tryReap(int pidfd)
+{
+    for (;;) {
+        siginfo_t info{};
+        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info,
+                     WEXITED | WNOHANG)
+            == 0)
+            return info.si_pid != 0;
+        if (errno != EINTR)
+            return true;
+    }
+}
+
+void reapBlocking(int pidfd)
+{
+    pollfd entry{pidfd, POLLIN, 0};
+    while (!tryReap(pidfd)) {
+        ::poll(&entry, 1, -1);
+    }
+    ::close(pidfd);
+}
+
+class OrphanReaper
+{
+public:
+    OrphanReaper() : m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+    {
+        if (m_epoll >= 0)
+            std::thread([this] { run(); }).detach();
+    }
+
+    void adopt(int pidfd)
+    {
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.fd = pidfd;
+        if (m_epoll < 0 || ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event) != 0) {
+            // Out of memory for epoll: fall back to a thread of its own.
+            std::thread(reapBlocking, pidfd).detach();
+        }
+    }
+
+private:
+    [[noreturn]] void run() const
+    {
+        sigset_t all;
+        sigfillset(&all);
+        ::pthread_sigmask(SIG_SETMASK, &all, nullptr); // signals are for the application's threads
+        std::array<epoll_event, 64> events{};
+        for (;;) {
+            const int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), -1);
+            for (int i = 0; i < ready; ++i) {
+                const int pidfd = events[static_cast<std::size_t>(i)].data.fd;
+                if (tryReap(pidfd)) {
+                    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
+                    ::close(pidfd);
+                }
+            }
+        }
+    }
+
+    int m_epoll;
+};
+
+} // namespace
+
+void reapOrphanInBackground(int pidfd)
+{
+    // Never destroyed: the thread may still be inside epoll_wait() during exit.
+    static OrphanReaper *const reaper = new OrphanReaper;
+    reaper->adopt(pidfd);
+}
+
+} // namespace SharedChild::Detail

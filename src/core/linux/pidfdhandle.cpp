@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+#include "pidfdhandle.h"
+
+#include "../posix/spawnplan.h"
+#include "../posix/waitstatus.h"
+#include "clonespawn.h"
+#include "orphanreaper.h"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace SharedChild::Detail {
+
+namespace {
+
+[[noreturn]] void throwErrno(const char *what)
+{
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+// System calls, not glibc 2.36's wrappers: its <sys/pidfd.h> lacks extern "C".
+int pidfdOpen(pid_t pid)
+{
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
+int pidfdSendSignal(int pidfd, int signal)
+{
+    return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0));
+}
+
+// glibc's waitid() has no rusage argument; the system call does.
+int waitidWithUsage(int pidfd, siginfo_t *info, int options, struct rusage *usage)
+{
+    return static_cast<int>(::syscall(SYS_waitid, P_PIDFD, pidfd, info, options, usage));
+}
+
+timespec remainingTime(std::chrono::steady_clock::time_point deadline)
+{
+    const auto left = std::max(deadline - std::chrono::steady_clock::now(),
+                               std::chrono::steady_clock::duration::zero());
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+    return {static_cast<time_t>(seconds.count()),
+            static_cast<long>(std::chrono::nanoseconds(left - seconds).count())};
+}
+
+class PidfdHandle final : public ProcessHandle
+{
+public:
+    PidfdHandle(pid_t pid, int pidfd) : m_pid(pid), m_pidfd(pidfd) { }
+    ~PidfdHandle() override
+    {
+        if (m_pidfd >= 0)
+            ::close(m_pidfd);
+    }
+    PidfdHandle(const PidfdHandle &) = delete;
+    PidfdHandle &operator=(const PidfdHandle &) = delete;
+
+    std::int64_t pid() const override { return m_pid; }
+
+    bool waitForExitWithoutReaping(Deadline deadline) override
+    {
+        // The pidfd turns readable when the child exits; the zombie keeps its PID.
+        pollfd entry{m_pidfd, POLLIN, 0};
+        for (;;) {
+            timespec timeout{};
+            if (deadline)
+                timeout = remainingTime(*deadline);
+            const int ready = ::ppoll(&entry, 1, deadline ? &timeout : nullptr, nullptr);
+            if (ready > 0)
+                return true;
+            if (ready == 0 && std::chrono::steady_clock::now() >= *deadline)
+                return false;
+            if (ready < 0 && errno != EINTR)
+                throwErrno("poll");
+        }
+    }
+
+    std::optional<ExitStatus> peekExitStatus() override
+    {
+        for (;;) {
+            siginfo_t info{};
+            if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(m_pidfd), &info,
+                         WEXITED | WNOHANG | WNOWAIT)
+                == 0)
+                return exitStatusFrom(info);
+            if (errno != EINTR)
+                throwErrno("waitid");
+        }
+    }
+
+    ExitStatus reap() override
+    {
+        for (;;) {
+            siginfo_t info{};
+            struct rusage usage{};
+            if (waitidWithUsage(m_pidfd, &info, WEXITED, &usage) == 0) {
+                if (auto status = exitStatusFrom(info, resourceUsageFrom(usage)))
+                    return *status;
+            } else if (errno != EINTR) {
+                throwErrno("waitid");
+            }
+        }
+    }
+
+    void signal(int signal) override
+    {
+        if (pidfdSendSignal(m_pidfd, signal) != 0 && errno != ESRCH)
+            throwErrno("pidfd_send_signal");
+    }
+    void kill() override { signal(SIGKILL); }
+    void terminate() override { signal(SIGTERM); }
+
+    int pollDescriptor() const override { return m_pidfd; }
+
+    void reapInBackground() override
+    {
+        reapOrphanInBackground(m_pidfd);
+        m_pidfd = -1;
+    }
+
+private:
+    pid_t m_pid;
+    int m_pidfd;
+};
+
+} // namespace
+
+std::unique_ptr<ProcessHandle> spawnWithPidfd(const Command &command)
+{
+    const SpawnPlan plan = makeSpawnPlan(command);
+    const SpawnedChild child = cloneAndExec(plan);
+    return std::make_unique<PidfdHandle>(child.pid, child.pidfd);
+}
+
+bool pidfdBackendAvailable()
+{
+    // pidfd_open (5.3) implies CLONE_PIDFD (5.2); waitid(P_PIDFD) needs 5.4.
+    // We are not our own child, so a kernel that knows P_PIDFD says ECHILD.
+    const int pidfd = pidfdOpen(::getpid());
+    if (pidfd < 0)
+        return false;
+    siginfo_t info{};
+    const bool available = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd),
+                                    &info, WEXITED | WNOHANG)
+                    != 0
+            && errno == ECHILD;
+    ::close(pidfd);
+    return available;
+}
+
+} // namespace SharedChild::Detail

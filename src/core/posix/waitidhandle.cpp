@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+#include "waitidhandle.h"
+
+#include "spawnplan.h"
+#include "waitstatus.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+namespace SharedChild::Detail {
+
+namespace {
+
+[[noreturn]] void throwErrno(const char *what)
+{
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+class WaitidHandle final : public ProcessHandle
+{
+public:
+    explicit WaitidHandle(pid_t pid) : m_pid(pid) { }
+
+    std::int64_t pid() const override { return m_pid; }
+
+    bool waitForExitWithoutReaping(Deadline deadline) override
+    {
+        if (!deadline) {
+            for (;;) {
+                siginfo_t info{};
+                if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT) == 0) {
+                    if (exitStatusFrom(info))
+                        return true;
+                } else if (errno != EINTR) {
+                    throwErrno("waitid");
+                }
+            }
+        }
+        // No POSIX wait takes a timeout: poll, backing off from 1 ms to 20 ms.
+        auto pause = std::chrono::milliseconds(1);
+        for (;;) {
+            if (peekExitStatus())
+                return true;
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= *deadline)
+                return false;
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, *deadline - now));
+            pause = std::min(pause * 2, std::chrono::milliseconds(20));
+        }
+    }
+
+    std::optional<ExitStatus> peekExitStatus() override
+    {
+        for (;;) {
+            siginfo_t info{};
+            if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0)
+                return exitStatusFrom(info);
+            if (errno != EINTR)
+                throwErrno("waitid");
+        }
+    }
+
+    ExitStatus reap() override
+    {
+        for (;;) {
+            int status = 0;
+            struct rusage usage{};
+            const pid_t reaped = ::wait4(m_pid, &status, 0, &usage);
+            if (reaped == m_pid)
+                return exitStatusFromWaitStatus(status, resourceUsageFrom(usage));
+            if (reaped < 0 && errno != EINTR)
+                throwErrno("wait4");
+        }
+    }
+
+    void signal(int signal) override
+    {
+        if (::kill(m_pid, signal) != 0 && errno != ESRCH)
+            throwErrno("kill");
+    }
+    void kill() override { signal(SIGKILL); }
+    void terminate() override { signal(SIGTERM); }
+
+    void reapInBackground() override
+    {
+        // No descriptor to watch on plain POSIX: one blocked thread per orphan.
+        std::thread([pid = m_pid] {
+            int status = 0;
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+        }).detach();
+    }
+
+private:
+    pid_t m_pid;
+};
+
+class SpawnAttributes
+{
+public:
+    explicit SpawnAttributes(const Command &command)
+    {
+        check(posix_spawnattr_init(&m_attributes));
+        sigset_t all;
+        sigfillset(&all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
+        sigset_t none;
+        sigemptyset(&none);
+        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+        if (command.newProcessGroup())
+            flags |= POSIX_SPAWN_SETPGROUP;
+        check(posix_spawnattr_setsigdefault(&m_attributes, &all));
+        check(posix_spawnattr_setsigmask(&m_attributes, &none));
+        check(posix_spawnattr_setpgroup(&m_attributes, 0));
+        check(posix_spawnattr_setflags(&m_attributes, flags));
+        check(posix_spawn_file_actions_init(&m_actions));
+        if (command.workingDirectory())
+            check(posix_spawn_file_actions_addchdir_np(&m_actions, command.workingDirectory()->c_str()));
+    }
+    ~SpawnAttributes()
+    {
+        posix_spawn_file_actions_destroy(&m_actions);
+        posix_spawnattr_destroy(&m_attributes);
+    }
+    SpawnAttributes(const SpawnAttributes &) = delete;
+    SpawnAttributes &operator=(const SpawnAttributes &) = delete;
+
+    const posix_spawnattr_t *attributes() const { return &m_attributes; }
+    const posix_spawn_file_actions_t *actions() const { return &m_actions; }
+
+private:
+    static void check(int error)
+    {
+        if (error != 0)
+            throw std::system_error(error, std::generic_category(), "posix_spawn setup");
+    }
+    posix_spawnattr_t m_attributes{};
+    posix_spawn_file_actions_t m_actions{};
+};
+
+// posix_spawn() reports only an errno; tell which step it came from.
+SpawnStage failedStage(const SpawnPlan &plan)
+{
+    struct stat info{};
+    if (plan.workingDirectory
+        && (::stat(plan.workingDirectory, &info) != 0 || !S_ISDIR(info.st_mode)))
+        return SpawnStage::WorkingDirectory;
+    return SpawnStage::Exec;
+}
+
+} // namespace
+
+std::unique_ptr<ProcessHandle> spawnWithWaitid(const Command &command)
+{
+    const SpawnPlan plan = makeSpawnPlan(command);
+    const SpawnAttributes attributes(command);
+    pid_t pid = 0;
+    const int error = posix_spawn(&pid, plan.executable.c_str(), attributes.actions(),
+                                  attributes.attributes(), plan.argv.data(), plan.envp.data());
+    if (error != 0)
+        throwSpawnError(plan, error, failedStage(plan));
+    return std::make_unique<WaitidHandle>(pid);
+}
+
+} // namespace SharedChild::Detail

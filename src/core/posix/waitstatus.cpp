@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include "waitstatus.h"
+
+#include <sys/wait.h>
+
+namespace SharedChild::Detail {
+
+namespace {
+std::chrono::microseconds toMicroseconds(const timeval &time)
+{
+    return std::chrono::seconds(time.tv_sec) + std::chrono::microseconds(time.tv_usec);
+}
+
+#ifdef __APPLE__
+constexpr std::int64_t maxRssUnit = 1; // bytes
+#else
+constexpr std::int64_t maxRssUnit = 1024; // KiB
+#endif
+} // namespace
+
+ResourceUsage resourceUsageFrom(const struct rusage &usage)
+{
+    ResourceUsage result;
+    result.userTime = toMicroseconds(usage.ru_utime);
+    result.systemTime = toMicroseconds(usage.ru_stime);
+    result.peakRssBytes = static_cast<std::int64_t>(usage.ru_maxrss) * maxRssUnit;
+    result.valid = true;
+    return result;
+}
+
+std::optional<ExitStatus> exitStatusFrom(const siginfo_t &info, ResourceUsage usage)
+{
+    if (info.si_pid == 0)
+        return std::nullopt;
+    switch (info.si_code) {
+    case CLD_EXITED:
+        return ExitStatus::exited(info.si_status, usage);
+    case CLD_KILLED:
+        return ExitStatus::signaled(info.si_status, false, usage);
+    case CLD_DUMPED:
+        return ExitStatus::signaled(info.si_status, true, usage);
+    default:
+        return std::nullopt;
+    }
+}
+
+ExitStatus exitStatusFromWaitStatus(int status, ResourceUsage usage)
+{
+    if (WIFSIGNALED(status))
+        return ExitStatus::signaled(WTERMSIG(status), WCOREDUMP(status), usage);
+    return ExitStatus::exited(WEXITSTATUS(status), usage);
+}
+
+} // namespace SharedChild::Detail

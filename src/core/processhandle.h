@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The seam between the portable state machine (child.cpp) and one OS
+// backend. The state machine guarantees that reap() and signal() are never
+// called concurrently, that neither is called once the child is known to have
+// exited, and that nothing but the one waiting thread blocks in the OS.
+
+#include <sharedchild/child.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace SharedChild::Detail {
+
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
+class ProcessHandle
+{
+public:
+    virtual ~ProcessHandle() = default;
+
+    virtual std::int64_t pid() const = 0;
+
+    /// Blocks until the child has exited or `deadline` passed, without reaping
+    /// it (the PID stays reserved). Returns false on timeout. Throws ECHILD when
+    /// the child is no longer ours to wait for.
+    virtual bool waitForExitWithoutReaping(Deadline deadline) = 0;
+
+    /// The exit status if the child has exited, read without reaping it and
+    /// without blocking. Throws ECHILD when the child is no longer ours.
+    virtual std::optional<ExitStatus> peekExitStatus() = 0;
+
+    /// Collects the exit status of a child known to have exited, freeing its PID.
+    /// Throws ECHILD when something else reaped it first.
+    virtual ExitStatus reap() = 0;
+
+    /// Signals the child; a child that is already gone is not an error.
+    virtual void signal(int signal) = 0;
+    virtual void kill() = 0;
+    virtual void terminate() = 0;
+
+    virtual int pollDescriptor() const { return -1; }
+
+    /// Called when the last owner lets go of a child that was never reaped:
+    /// the backend reaps it in the background once it exits.
+    virtual void reapInBackground() = 0;
+};
+
+/// Throws std::system_error (EINVAL) unless `signal` is a signal number of this OS.
+void validateSignal(int signal);
+
+/// Starts `command` with the backend chosen by Child::backend().
+std::unique_ptr<ProcessHandle> spawnProcess(const Command &command);
+
+} // namespace SharedChild::Detail

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// sctest-helper [--out FILE] [--ready FILE] MODE [ARG]
+//
+//   exit N           exit with code N
+//   raise SIG        kill itself with signal SIG
+//   sleep SECONDS    sleep (fractions allowed), then exit 0
+//   ignore-term S    ignore SIGTERM, then sleep S seconds
+//   list-fds         print each open file descriptor, one per line
+//   signal-state     print "blocked=HEX ignored=HEX" from /proc/self/status
+//   cwd              print the working directory
+//   env NAME         print the value of NAME, or "<unset>"
+//   pgid             print "pid pgid"
+//   echo             copy stdin to stdout
+//
+// --out FILE sends stdout to FILE; --ready FILE creates FILE once the mode's
+// setup (e.g. ignoring SIGTERM) is done, so a test can wait for it.
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+int usage()
+{
+    std::cerr << "usage: sctest-helper [--out FILE] [--ready FILE] MODE [ARG]\n";
+    return 2;
+}
+
+void markReady(const char *path)
+{
+    if (!path)
+        return;
+    const int fd = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        ::close(fd);
+}
+
+void sleepSeconds(double seconds)
+{
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
+
+int listFds()
+{
+    std::set<int> fds;
+    DIR *dir = ::opendir("/proc/self/fd");
+    if (!dir)
+        return 3;
+    const int own = ::dirfd(dir);
+    while (const dirent *entry = ::readdir(dir)) {
+        if (entry->d_name[0] == '.')
+            continue;
+        const int fd = std::atoi(entry->d_name);
+        if (fd != own)
+            fds.insert(fd);
+    }
+    ::closedir(dir);
+    for (int fd : fds)
+        std::cout << fd << '\n';
+    return 0;
+}
+
+int signalState()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line, blocked, ignored;
+    while (std::getline(status, line)) {
+        if (line.rfind("SigBlk:", 0) == 0)
+            blocked = line.substr(line.find_first_not_of(" \t", 7));
+        else if (line.rfind("SigIgn:", 0) == 0)
+            ignored = line.substr(line.find_first_not_of(" \t", 7));
+    }
+    std::cout << "blocked=" << blocked << " ignored=" << ignored << '\n';
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // Signals sent by tests (SIGABRT, SIGQUIT) must not leave core files behind.
+    const rlimit noCore{0, 0};
+    ::setrlimit(RLIMIT_CORE, &noCore);
+
+    int arg = 1;
+    const char *ready = nullptr;
+    while (arg + 1 < argc && argv[arg][0] == '-' && argv[arg][1] == '-') {
+        const std::string option = argv[arg];
+        if (option == "--out") {
+            if (!std::freopen(argv[arg + 1], "w", stdout))
+                return 3;
+        } else if (option == "--ready") {
+            ready = argv[arg + 1];
+        } else {
+            return usage();
+        }
+        arg += 2;
+    }
+    if (arg >= argc)
+        return usage();
+    const std::string mode = argv[arg];
+    const char *value = arg + 1 < argc ? argv[arg + 1] : nullptr;
+
+    if (mode == "exit" && value) {
+        markReady(ready);
+        return std::atoi(value);
+    }
+    if (mode == "raise" && value) {
+        const int signal = std::atoi(value);
+        std::signal(signal, SIG_DFL);
+        markReady(ready);
+        std::fflush(stdout);
+        std::raise(signal);
+        return 4;
+    }
+    if (mode == "sleep" && value) {
+        markReady(ready);
+        sleepSeconds(std::atof(value));
+        return 0;
+    }
+    if (mode == "ignore-term" && value) {
+        std::signal(SIGTERM, SIG_IGN);
+        markReady(ready);
+        sleepSeconds(std::atof(value));
+        return 0;
+    }
+    if (mode == "list-fds") {
+        std::fflush(stdout);
+        markReady(ready);
+        return listFds();
+    }
+    if (mode == "signal-state") {
+        markReady(ready);
+        return signalState();
+    }
+    if (mode == "cwd") {
+        char buffer[4096];
+        markReady(ready);
+        if (!::getcwd(buffer, sizeof buffer))
+            return 3;
+        std::cout << buffer << '\n';
+        return 0;
+    }
+    if (mode == "env" && value) {
+        markReady(ready);
+        const char *found = std::getenv(value);
+        std::cout << (found ? found : "<unset>") << '\n';
+        return 0;
+    }
+    if (mode == "pgid") {
+        markReady(ready);
+        std::cout << ::getpid() << ' ' << ::getpgrp() << '\n';
+        return 0;
+    }
+    if (mode == "echo") {
+        markReady(ready);
+        std::cout << std::cin.rdbuf();
+        return 0;
+    }
+    return usage();
+}
