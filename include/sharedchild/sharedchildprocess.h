@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <sharedchild/sharedchild_export.h>
+#include <sharedchild/sharedchildexitstatus.h>
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class SharedChildProcessPrivate;
+
+/// A child process that any thread may wait for, poll, signal or kill while
+/// the object's own thread gets started()/finished() signals, as with QProcess.
+///
+/// Thread safety: kill(), terminate(), sendSignal(), stop(), tryWait(), wait(),
+/// waitForFinished() and processId() may be called from any thread at any
+/// time. Everything else (setters, start(), destruction) belongs to the
+/// object's thread, like any QObject.
+///
+/// finished() is emitted exactly once per run, always in the object's thread,
+/// whichever thread reaped the child. When the object's thread itself calls
+/// wait() or waitForFinished(), finished() is emitted before that call returns.
+///
+/// One shared waiter thread watches all running children of the program (on
+/// Linux, their pidfds with epoll); only the portable waitid backend needs a
+/// blocking thread per running child.
+class SHAREDCHILD_EXPORT SharedChildProcess : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString program READ program WRITE setProgram NOTIFY programChanged)
+    Q_PROPERTY(QStringList arguments READ arguments WRITE setArguments NOTIFY argumentsChanged)
+    Q_PROPERTY(QString workingDirectory READ workingDirectory WRITE setWorkingDirectory NOTIFY
+                       workingDirectoryChanged)
+    Q_PROPERTY(QStringList environment READ environment WRITE setEnvironment NOTIFY
+                       environmentChanged)
+    Q_PROPERTY(bool detachOnDestroy READ detachOnDestroy WRITE setDetachOnDestroy NOTIFY
+                       detachOnDestroyChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
+    Q_PROPERTY(qint64 processId READ processId NOTIFY processIdChanged)
+    Q_PROPERTY(SharedChildExitStatus exitStatus READ exitStatus NOTIFY exitStatusChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+
+public:
+    enum State {
+        NotRunning, ///< never started, or the last start() failed
+        Running, ///< started; finished() not yet emitted
+        Finished, ///< finished() was emitted; exitStatus holds the status
+    };
+    Q_ENUM(State)
+
+    enum ProcessError {
+        FailedToStart, ///< the program could not be started; see errorString
+        AlreadyRunning, ///< start() was called while a run was in progress
+        StatusLost, ///< something outside the library reaped the child
+    };
+    Q_ENUM(ProcessError)
+
+    explicit SharedChildProcess(QObject *parent = nullptr);
+    /// Kills a running child (unless detachOnDestroy) without blocking; the
+    /// waiter thread reaps it, so no zombie is left either way.
+    ~SharedChildProcess() override;
+
+    QString program() const;
+    void setProgram(const QString &program);
+    QStringList arguments() const;
+    void setArguments(const QStringList &arguments);
+    QString workingDirectory() const;
+    void setWorkingDirectory(const QString &directory);
+    /// KEY=VALUE entries for the child's whole environment. Empty (the
+    /// default) means the child inherits this process's environment, as with QProcess.
+    QStringList environment() const;
+    void setEnvironment(const QStringList &environment);
+
+    /// When true, destroying the object leaves a running child alive (it is
+    /// still reaped in the background once it exits). Default: false, the
+    /// child is killed.
+    bool detachOnDestroy() const;
+    void setDetachOnDestroy(bool detach);
+
+    State state() const;
+    bool isRunning() const;
+    /// The PID of the current or last run (0 before the first start); thread-safe.
+    qint64 processId() const;
+    /// The status of the last finished run; invalid while running or before the first run.
+    SharedChildExitStatus exitStatus() const;
+    QString errorString() const;
+
+    /// Blocks until the current run's child exits and returns its status (an
+    /// invalid one if the object was never started or the status was lost).
+    /// Any thread, any number of threads at once.
+    SharedChildExitStatus wait();
+    /// Waits at most `msecs` (-1: no limit). True at once when the last run
+    /// has finished; false for an object never started, or on timeout.
+    bool waitForFinished(int msecs = 30000);
+
+public Q_SLOTS:
+    /// Starts the program. Returns false, and emits errorOccurred(), when it
+    /// cannot start or a run is still in progress. Emits started() on success.
+    bool start();
+
+    /// Thread-safe: SIGKILL. A no-op when no child is running.
+    void kill();
+    /// Thread-safe: SIGTERM. A no-op when no child is running.
+    void terminate();
+    /// Thread-safe: any signal. Errors (an invalid number) are reported with
+    /// qWarning(), since errorString belongs to the object's thread.
+    void sendSignal(int signal);
+    /// Thread-safe and never blocking: SIGTERM now, SIGKILL if the child still
+    /// runs after `graceMsecs`. The waiter thread keeps the deadline, so a busy
+    /// owner thread cannot delay the SIGKILL.
+    void stop(int graceMsecs = 3000);
+    /// Thread-safe: the status if the current run's child has exited, else an
+    /// invalid status. Never blocks.
+    SharedChildExitStatus tryWait();
+
+Q_SIGNALS:
+    void started();
+    void finished(const SharedChildExitStatus &status);
+    void errorOccurred(SharedChildProcess::ProcessError error);
+    void stateChanged(SharedChildProcess::State state);
+    void runningChanged(bool running);
+    void processIdChanged(qint64 processId);
+    void exitStatusChanged();
+    void errorStringChanged();
+    void programChanged();
+    void argumentsChanged();
+    void workingDirectoryChanged();
+    void environmentChanged();
+    void detachOnDestroyChanged();
+
+private:
+    friend class SharedChildProcessPrivate;
+    std::unique_ptr<SharedChildProcessPrivate> d;
+};

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <sharedchild/child.h>
+#include <sharedchild/sharedchildexitstatus.h>
+
+#include <QString>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+class SharedChildProcess;
+
+namespace SharedChild::QtDetail {
+
+/// How a run ended: a status, or the reason it was lost.
+struct Outcome
+{
+    SharedChildExitStatus status;
+    QString lostReason; // non-empty when the status was lost (ECHILD)
+};
+
+/// Runs `observe` (a call on a Child that returns std::optional<ExitStatus>)
+/// and turns a lost status (std::system_error) into an Outcome as well.
+template<typename Observe>
+std::optional<Outcome> observeOutcome(Observe observe)
+{
+    try {
+        if (std::optional<ExitStatus> status = observe())
+            return Outcome{*status, {}};
+        return std::nullopt;
+    } catch (const std::system_error &error) {
+        return Outcome{{}, QString::fromLocal8Bit(error.what())};
+    }
+}
+
+/// One start() of a SharedChildProcess. Shared by the object, the waiter
+/// thread and any user thread inside wait(); whoever learns the outcome first
+/// delivers it, and the object's thread turns it into finished() once.
+class Run : public std::enable_shared_from_this<Run>
+{
+public:
+    Run(std::shared_ptr<Child> child, SharedChildProcess *owner);
+
+    const std::shared_ptr<Child> &child() const { return m_child; }
+
+    /// Any thread: records the outcome (the first one wins; all are equal
+    /// anyway, since the core hands every caller the same status) and posts it
+    /// to the owner's thread, once.
+    void deliver(const Outcome &outcome);
+    /// The recorded outcome, if any.
+    std::optional<Outcome> outcome() const;
+    /// The owner is being destroyed: deliver to nobody from now on.
+    void detachOwner();
+
+    /// Owner's thread only: whether finished() was emitted for this run.
+    bool finishedEmitted = false;
+
+private:
+    const std::shared_ptr<Child> m_child;
+    mutable std::mutex m_mutex;
+    SharedChildProcess *m_owner;
+    std::optional<Outcome> m_outcome;
+    bool m_posted = false;
+};
+
+} // namespace SharedChild::QtDetail

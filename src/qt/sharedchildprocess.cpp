@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+#include "sharedchildprocess_p.h"
+#include "waiter.h"
+
+#include <QPointer>
+#include <QThread>
+
+using SharedChild::QtDetail::observeOutcome;
+using SharedChild::QtDetail::Outcome;
+using SharedChild::QtDetail::Run;
+
+namespace {
+
+std::vector<std::string> toStdStrings(const QStringList &list)
+{
+    std::vector<std::string> result;
+    result.reserve(static_cast<std::size_t>(list.size()));
+    for (const QString &entry : list)
+        result.push_back(entry.toStdString());
+    return result;
+}
+
+} // namespace
+
+std::shared_ptr<Run> SharedChildProcessPrivate::currentRun() const
+{
+    std::lock_guard lock(runMutex);
+    return run;
+}
+
+void SharedChildProcessPrivate::deliver(const std::shared_ptr<Run> &run, const Outcome &outcome)
+{
+    run->deliver(outcome);
+    if (QThread::currentThread() == q->thread())
+        finishRun(run);
+}
+
+void SharedChildProcessPrivate::signalChild(const char *what,
+                                            const std::function<void(SharedChild::Child &)> &send)
+{
+    const std::shared_ptr<Run> run = currentRun();
+    if (!run)
+        return;
+    try {
+        send(*run->child());
+    } catch (const std::system_error &error) {
+        // Callable from any thread, so errorString (owner's thread) is not an option.
+        qWarning("SharedChildProcess::%s (pid %lld): %s", what,
+                 static_cast<long long>(run->child()->id()), error.what());
+    }
+}
+
+void SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
+{
+    if (state == newState)
+        return;
+    const bool wasRunning = state == SharedChildProcess::Running;
+    state = newState;
+    const QPointer<SharedChildProcess> guard(q);
+    emit q->stateChanged(newState);
+    if (guard && wasRunning != (newState == SharedChildProcess::Running))
+        emit q->runningChanged(!wasRunning);
+}
+
+void SharedChildProcessPrivate::setError(SharedChildProcess::ProcessError error,
+                                         const QString &message)
+{
+    const QPointer<SharedChildProcess> guard(q);
+    if (errorString != message) {
+        errorString = message;
+        emit q->errorStringChanged();
+    }
+    if (guard)
+        emit q->errorOccurred(error);
+}
+
+void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRun)
+{
+    if (finishedRun != currentRun() || finishedRun->finishedEmitted)
+        return; // a newer run started since, or finished() was emitted already
+    const std::optional<Outcome> outcome = finishedRun->outcome();
+    if (!outcome)
+        return;
+    finishedRun->finishedEmitted = true;
+    exitStatus = outcome->status;
+
+    // A slot may delete the object: check before every further emission.
+    const QPointer<SharedChildProcess> guard(q);
+    if (!outcome->lostReason.isEmpty())
+        setError(SharedChildProcess::StatusLost, outcome->lostReason);
+    if (guard)
+        emit q->exitStatusChanged();
+    if (guard)
+        setState(SharedChildProcess::Finished);
+    if (guard)
+        emit q->finished(outcome->status);
+}
+
+SharedChildProcess::SharedChildProcess(QObject *parent)
+    : QObject(parent), d(std::make_unique<SharedChildProcessPrivate>(this))
+{
+}
+
+SharedChildProcess::~SharedChildProcess()
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run)
+        return;
+    run->detachOwner();
+    // The waiter thread watches every run until its child exits, so the child
+    // is reaped whether we kill it or let it live on.
+    if (!d->detachOnDestroy && !run->outcome()) {
+        kill();
+    }
+}
+
+QString SharedChildProcess::program() const
+{
+    return d->program;
+}
+
+void SharedChildProcess::setProgram(const QString &program)
+{
+    if (d->program == program)
+        return;
+    d->program = program;
+    emit programChanged();
+}
+
+QStringList SharedChildProcess::arguments() const
+{
+    return d->arguments;
+}
+
+void SharedChildProcess::setArguments(const QStringList &arguments)
+{
+    if (d->arguments == arguments)
+        return;
+    d->arguments = arguments;
+    emit argumentsChanged();
+}
+
+QString SharedChildProcess::workingDirectory() const
+{
+    return d->workingDirectory;
+}
+
+void SharedChildProcess::setWorkingDirectory(const QString &directory)
+{
+    if (d->workingDirectory == directory)
+        return;
+    d->workingDirectory = directory;
+    emit workingDirectoryChanged();
+}
+
+QStringList SharedChildProcess::environment() const
+{
+    return d->environment;
+}
+
+void SharedChildProcess::setEnvironment(const QStringList &environment)
+{
+    if (d->environment == environment)
+        return;
+    d->environment = environment;
+    emit environmentChanged();
+}
+
+bool SharedChildProcess::detachOnDestroy() const
+{
+    return d->detachOnDestroy;
+}
+
+void SharedChildProcess::setDetachOnDestroy(bool detach)
+{
+    if (d->detachOnDestroy == detach)
+        return;
+    d->detachOnDestroy = detach;
+    emit detachOnDestroyChanged();
+}
+
+SharedChildProcess::State SharedChildProcess::state() const
+{
+    return d->state;
+}
+
+bool SharedChildProcess::isRunning() const
+{
+    return d->state == Running;
+}
+
+qint64 SharedChildProcess::processId() const
+{
+    std::lock_guard lock(d->runMutex);
+    return d->processId;
+}
+
+SharedChildExitStatus SharedChildProcess::exitStatus() const
+{
+    return d->exitStatus;
+}
+
+QString SharedChildProcess::errorString() const
+{
+    return d->errorString;
+}
+
+bool SharedChildProcess::start()
+{
+    if (d->state == Running) {
+        d->setError(AlreadyRunning,
+                    tr("%1: cannot start, already running (pid %2)").arg(d->program).arg(processId()));
+        return false;
+    }
+
+    SharedChild::Command command(d->program.toStdString(), toStdStrings(d->arguments));
+    if (!d->workingDirectory.isEmpty())
+        command.setWorkingDirectory(d->workingDirectory.toStdString());
+    if (!d->environment.isEmpty())
+        command.setEnvironment(toStdStrings(d->environment));
+
+    std::shared_ptr<SharedChild::Child> child;
+    QString failure;
+    try {
+        child = SharedChild::Child::spawn(command);
+    } catch (const std::system_error &error) {
+        failure = QString::fromLocal8Bit(error.what());
+    }
+
+    const qint64 oldProcessId = processId();
+    const bool hadStatus = d->exitStatus.isValid();
+    auto run = child ? std::make_shared<Run>(child, this) : nullptr;
+    {
+        std::lock_guard lock(d->runMutex);
+        d->run = run;
+        d->processId = child ? child->id() : 0;
+    }
+    d->exitStatus = {};
+    if (run)
+        SharedChild::QtDetail::Waiter::watch(run);
+
+    const QPointer<SharedChildProcess> guard(this);
+    if (hadStatus)
+        emit exitStatusChanged();
+    if (guard && oldProcessId != processId())
+        emit processIdChanged(processId());
+    if (!child) {
+        if (guard)
+            d->setState(NotRunning);
+        if (guard)
+            d->setError(FailedToStart, failure);
+        return false;
+    }
+    if (guard)
+        d->setState(Running);
+    if (guard)
+        emit started();
+    return true;
+}
+
+SharedChildExitStatus SharedChildProcess::wait()
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run)
+        return {};
+    const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
+    d->deliver(run, *outcome);
+    return outcome->status;
+}
+
+bool SharedChildProcess::waitForFinished(int msecs)
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run)
+        return false;
+    const auto outcome = observeOutcome([&run, msecs] {
+        return msecs < 0 ? std::optional(run->child()->wait())
+                         : run->child()->waitFor(std::chrono::milliseconds(msecs));
+    });
+    if (!outcome)
+        return false;
+    d->deliver(run, *outcome);
+    return true;
+}
+
+SharedChildExitStatus SharedChildProcess::tryWait()
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run)
+        return {};
+    const auto outcome = observeOutcome([&run] { return run->child()->tryWait(); });
+    if (!outcome)
+        return {};
+    run->deliver(*outcome);
+    return outcome->status;
+}
+
+void SharedChildProcess::kill()
+{
+    d->signalChild("kill", [](SharedChild::Child &child) { child.kill(); });
+}
+
+void SharedChildProcess::terminate()
+{
+    d->signalChild("terminate", [](SharedChild::Child &child) { child.terminate(); });
+}
+
+void SharedChildProcess::sendSignal(int signal)
+{
+    d->signalChild("sendSignal", [signal](SharedChild::Child &child) { child.sendSignal(signal); });
+}
+
+void SharedChildProcess::stop(int graceMsecs)
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run || run->outcome())
+        return;
+    if (graceMsecs <= 0) {
+        kill();
+        return;
+    }
+    terminate();
+    SharedChild::QtDetail::Waiter::killAfter(run, graceMsecs);
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "run.h"
+
+#include <memory>
+
+namespace SharedChild::QtDetail {
+
+/// The program's one waiter thread. It watches every running child and
+/// delivers each run's outcome, and it keeps stop() deadlines. Started on
+/// first use; stopped when the QCoreApplication is destroyed.
+namespace Waiter {
+
+/// Any thread: reap `run`'s child once it exits and deliver the outcome.
+void watch(const std::shared_ptr<Run> &run);
+
+/// Any thread: SIGKILL `run`'s child after `msecs` unless it has exited.
+void killAfter(const std::shared_ptr<Run> &run, int msecs);
+
+} // namespace Waiter
+} // namespace SharedChild::QtDetail
