@@ -3,6 +3,7 @@
 
 #include <sharedchild/command.h>
 #include <sharedchild/exitstatus.h>
+#include <sharedchild/filedescriptor.h>
 #include <sharedchild/sharedchild_core_export.h>
 
 #include <chrono>
@@ -70,6 +71,13 @@ public:
     /// Sends `signal`; never blocks behind a waiter; a no-op once the child has
     /// exited. An invalid signal number throws std::system_error (EINVAL).
     void sendSignal(int signal);
+
+    /// The parent's end of a Stdio::pipe() stream, handed out once: later
+    /// calls, and streams that are not pipes, give an invalid FileDescriptor.
+    /// Any thread.
+    FileDescriptor takeStdin();
+    FileDescriptor takeStdout();
+    FileDescriptor takeStderr();
 
     /// A file descriptor that becomes readable once the child has exited (the
     /// pidfd on Linux), for use with poll(), epoll or QSocketNotifier; then call

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sharedchild/sharedchild_core_export.h>
+#include <sharedchild/stdio.h>
 
 #include <optional>
 #include <string>
@@ -34,6 +35,16 @@ public:
     Command &setEnvironment(std::vector<std::string> environment);
     Command &inheritEnvironment();
 
+    /// Where the child's standard streams go; each defaults to Stdio::inherit().
+    /// Stdio::mergeWithStdout() is for stderr only. Pipes are taken from the
+    /// Child with takeStdin(), takeStdout() and takeStderr().
+    const Stdio &stdinMode() const { return m_stdin; }
+    const Stdio &stdoutMode() const { return m_stdout; }
+    const Stdio &stderrMode() const { return m_stderr; }
+    Command &setStdin(Stdio stdio);
+    Command &setStdout(Stdio stdio);
+    Command &setStderr(Stdio stdio);
+
     /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
     bool newProcessGroup() const { return m_newProcessGroup; }
     Command &setNewProcessGroup(bool enabled);
@@ -43,6 +54,9 @@ private:
     std::vector<std::string> m_arguments;
     std::optional<std::string> m_workingDirectory;
     std::optional<std::vector<std::string>> m_environment;
+    Stdio m_stdin = Stdio::inherit();
+    Stdio m_stdout = Stdio::inherit();
+    Stdio m_stderr = Stdio::inherit();
     bool m_newProcessGroup = false;
 };
 

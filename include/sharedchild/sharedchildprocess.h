@@ -34,8 +34,8 @@ class SHAREDCHILD_EXPORT SharedChildProcess : public QObject
     Q_PROPERTY(QStringList arguments READ arguments WRITE setArguments NOTIFY argumentsChanged)
     Q_PROPERTY(QString workingDirectory READ workingDirectory WRITE setWorkingDirectory NOTIFY
                        workingDirectoryChanged)
-    Q_PROPERTY(QStringList environment READ environment WRITE setEnvironment NOTIFY
-                       environmentChanged)
+    Q_PROPERTY(
+            QStringList environment READ environment WRITE setEnvironment NOTIFY environmentChanged)
     Q_PROPERTY(bool detachOnDestroy READ detachOnDestroy WRITE setDetachOnDestroy NOTIFY
                        detachOnDestroyChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -56,8 +56,20 @@ public:
         FailedToStart, ///< the program could not be started; see errorString
         AlreadyRunning, ///< start() was called while a run was in progress
         StatusLost, ///< something outside the library reaped the child
+        WriteError, ///< writing to the child's stdin failed (it closed it)
     };
     Q_ENUM(ProcessError)
+
+    /// Where one of the child's standard streams goes.
+    enum ChannelMode {
+        InheritChannel, ///< this process's stream (the default, as for SharedChild::Command)
+        NullChannel, ///< the null device
+        PipeChannel, ///< a pipe: readAllStandardOutput() etc., write() for stdin
+        FileChannel, ///< a file: read for stdin; created and truncated for output
+        AppendFileChannel, ///< a file appended to (output only)
+        MergedWithStdoutChannel, ///< stderr only: wherever stdout goes
+    };
+    Q_ENUM(ChannelMode)
 
     explicit SharedChildProcess(QObject *parent = nullptr);
     /// Kills a running child (unless detachOnDestroy) without blocking; the
@@ -74,6 +86,32 @@ public:
     /// default) means the child inherits this process's environment, as with QProcess.
     QStringList environment() const;
     void setEnvironment(const QStringList &environment);
+
+    /// Stream setup for the next start(). `file` is used by FileChannel and
+    /// AppendFileChannel. Pipes are read and written in the object's thread.
+    void setStandardInputMode(ChannelMode mode, const QString &file = {});
+    void setStandardOutputMode(ChannelMode mode, const QString &file = {});
+    void setStandardErrorMode(ChannelMode mode, const QString &file = {});
+    ChannelMode standardInputMode() const;
+    ChannelMode standardOutputMode() const;
+    ChannelMode standardErrorMode() const;
+
+    /// Everything read from the stdout / stderr pipe since the last call.
+    /// Every readyRead signal of a run comes before its finished().
+    QByteArray readAllStandardOutput();
+    QByteArray readAllStandardError();
+    enum ReadChannel { StandardOutput, StandardError };
+    Q_ENUM(ReadChannel)
+    /// Stops reading `channel` and closes our end: the child's next write to
+    /// it fails (EPIPE, or SIGPIPE unless it ignores that).
+    void closeReadChannel(ReadChannel channel);
+
+    /// Queues `data` for the child's stdin pipe; -1 when there is no open pipe.
+    qint64 write(const QByteArray &data);
+    /// Bytes queued for stdin that the child has not taken yet.
+    qint64 bytesToWrite() const;
+    /// Closes stdin once everything queued has been written (the child sees EOF).
+    void closeWriteChannel();
 
     /// When true, destroying the object leaves a running child alive (it is
     /// still reaped in the background once it exits). Default: false, the
@@ -95,6 +133,8 @@ public:
     SharedChildExitStatus wait();
     /// Waits at most `msecs` (-1: no limit). True at once when the last run
     /// has finished; false for an object never started, or on timeout.
+    /// Called in the object's thread, it keeps servicing the pipes meanwhile,
+    /// so a child blocked on a full pipe cannot deadlock it.
     bool waitForFinished(int msecs = 30000);
 
 public Q_SLOTS:
@@ -121,6 +161,9 @@ Q_SIGNALS:
     void started();
     void finished(const SharedChildExitStatus &status);
     void errorOccurred(SharedChildProcess::ProcessError error);
+    void readyReadStandardOutput();
+    void readyReadStandardError();
+    void bytesWritten(qint64 bytes);
     void stateChanged(SharedChildProcess::State state);
     void runningChanged(bool running);
     void processIdChanged(qint64 processId);

@@ -29,6 +29,7 @@ enum class State {
 struct Child::Private
 {
     std::unique_ptr<Detail::ProcessHandle> handle;
+    std::array<FileDescriptor, 3> pipes; // guarded by mutex
     std::string program;
     std::int64_t pid = 0;
 
@@ -107,6 +108,14 @@ std::optional<ExitStatus> Child::Private::pollLocked()
     case State::Waiting:
         break;
     }
+#ifdef SHAREDCHILD_TEST_STALE_TRYWAIT
+    // Mutation hook for the test suite only: tests/core builds a separate copy
+    // of the core with this macro to prove that the tryWait() staleness test
+    // catches a tryWait() that trusts the waiting thread instead of looking.
+    // Never defined in a real build.
+    if (state == State::Waiting)
+        return std::nullopt;
+#endif
     std::optional<ExitStatus> peeked;
     try {
         peeked = handle->peekExitStatus();
@@ -186,21 +195,17 @@ Child::~Child()
 std::shared_ptr<Child> Child::spawn(const Command &command)
 {
     auto d = std::make_unique<Private>();
-    d->handle = Detail::spawnProcess(command);
+    Detail::SpawnedProcess spawned = Detail::spawnProcess(command);
+    d->handle = std::move(spawned.handle);
+    d->pipes = std::move(spawned.pipes);
     d->program = command.program();
     d->pid = d->handle->pid();
     return std::shared_ptr<Child>(new Child(std::move(d)));
 }
 
-std::int64_t Child::id() const
-{
-    return d->pid;
-}
+std::int64_t Child::id() const { return d->pid; }
 
-ExitStatus Child::wait()
-{
-    return *d->waitUntil(std::nullopt);
-}
+ExitStatus Child::wait() { return *d->waitUntil(std::nullopt); }
 
 std::optional<ExitStatus> Child::tryWait()
 {
@@ -234,9 +239,24 @@ void Child::sendSignal(int signal)
     d->signalIfRunning([this, signal] { d->handle->signal(signal); });
 }
 
-int Child::pollDescriptor() const
+FileDescriptor Child::takeStdin()
 {
-    return d->handle->pollDescriptor();
+    std::lock_guard lock(d->mutex);
+    return std::move(d->pipes[0]);
 }
+
+FileDescriptor Child::takeStdout()
+{
+    std::lock_guard lock(d->mutex);
+    return std::move(d->pipes[1]);
+}
+
+FileDescriptor Child::takeStderr()
+{
+    std::lock_guard lock(d->mutex);
+    return std::move(d->pipes[2]);
+}
+
+int Child::pollDescriptor() const { return d->handle->pollDescriptor(); }
 
 } // namespace SharedChild

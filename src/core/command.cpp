@@ -7,8 +7,7 @@ namespace SharedChild {
 
 Command::Command(std::string program, std::vector<std::string> arguments)
     : m_program(std::move(program)), m_arguments(std::move(arguments))
-{
-}
+{ }
 
 Command &Command::setArguments(std::vector<std::string> arguments)
 {
@@ -37,6 +36,24 @@ Command &Command::setEnvironment(std::vector<std::string> environment)
 Command &Command::inheritEnvironment()
 {
     m_environment.reset();
+    return *this;
+}
+
+Command &Command::setStdin(Stdio stdio)
+{
+    m_stdin = std::move(stdio);
+    return *this;
+}
+
+Command &Command::setStdout(Stdio stdio)
+{
+    m_stdout = std::move(stdio);
+    return *this;
+}
+
+Command &Command::setStderr(Stdio stdio)
+{
+    m_stderr = std::move(stdio);
     return *this;
 }
 

@@ -7,7 +7,9 @@
 // exited, and that nothing but the one waiting thread blocks in the OS.
 
 #include <sharedchild/child.h>
+#include <sharedchild/filedescriptor.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -52,7 +54,13 @@ public:
 /// Throws std::system_error (EINVAL) unless `signal` is a signal number of this OS.
 void validateSignal(int signal);
 
+struct SpawnedProcess
+{
+    std::unique_ptr<ProcessHandle> handle;
+    std::array<FileDescriptor, 3> pipes; // the parent's ends of stdin, stdout, stderr pipes
+};
+
 /// Starts `command` with the backend chosen by Child::backend().
-std::unique_ptr<ProcessHandle> spawnProcess(const Command &command);
+SpawnedProcess spawnProcess(const Command &command);
 
 } // namespace SharedChild::Detail

@@ -5,11 +5,37 @@
 #include <QPointer>
 #include <QThread>
 
+#include <QThread>
+#include <cstring>
+
 using SharedChild::QtDetail::observeOutcome;
 using SharedChild::QtDetail::Outcome;
 using SharedChild::QtDetail::Run;
 
+using SharedChild::QtDetail::InputPipe;
+using SharedChild::QtDetail::OutputPipe;
+
 namespace {
+
+SharedChild::Stdio toStdio(const SharedChildProcessPrivate::ChannelSetting &setting)
+{
+    using SharedChild::Stdio;
+    switch (setting.mode) {
+    case SharedChildProcess::InheritChannel:
+        break;
+    case SharedChildProcess::NullChannel:
+        return Stdio::null();
+    case SharedChildProcess::PipeChannel:
+        return Stdio::pipe();
+    case SharedChildProcess::FileChannel:
+        return Stdio::file(setting.file.toStdString());
+    case SharedChildProcess::AppendFileChannel:
+        return Stdio::appendFile(setting.file.toStdString());
+    case SharedChildProcess::MergedWithStdoutChannel:
+        return Stdio::mergeWithStdout();
+    }
+    return Stdio::inherit();
+}
 
 std::vector<std::string> toStdStrings(const QStringList &list)
 {
@@ -50,6 +76,74 @@ void SharedChildProcessPrivate::signalChild(const char *what,
     }
 }
 
+bool SharedChildProcessPrivate::hasOpenPipes() const
+{
+    return (stdinPipe && stdinPipe->isOpen()) || (stdoutPipe && stdoutPipe->isOpen())
+            || (stderrPipe && stderrPipe->isOpen());
+}
+
+void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
+{
+    if (SharedChild::FileDescriptor in = child.takeStdin()) {
+        stdinPipe = std::make_unique<InputPipe>(
+                std::move(in), [this](qint64 bytes) { emit q->bytesWritten(bytes); },
+                [this](int error) {
+                    setError(SharedChildProcess::WriteError,
+                             SharedChildProcess::tr("%1: cannot write to stdin: %2")
+                                     .arg(program, QString::fromLocal8Bit(std::strerror(error))));
+                });
+    }
+    if (SharedChild::FileDescriptor out = child.takeStdout())
+        stdoutPipe = std::make_unique<OutputPipe>(std::move(out),
+                                                  [this] { emit q->readyReadStandardOutput(); });
+    if (SharedChild::FileDescriptor err = child.takeStderr())
+        stderrPipe = std::make_unique<OutputPipe>(std::move(err),
+                                                  [this] { emit q->readyReadStandardError(); });
+}
+
+// Everything the child wrote before it exited is in the pipes now: deliver
+// it, so that every readyRead of the run precedes finished().
+void SharedChildProcessPrivate::closePipes()
+{
+    const QPointer<SharedChildProcess> guard(q);
+    if (stdoutPipe)
+        stdoutPipe->drainAndClose();
+    if (guard && stderrPipe)
+        stderrPipe->drainAndClose();
+    if (guard && stdinPipe)
+        stdinPipe->close();
+}
+
+std::optional<Outcome>
+SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, int msecs)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(msecs);
+    // Without a descriptor that signals the exit, look at the child every 10 ms.
+    const int exitDescriptor = run->child()->pollDescriptor();
+    for (;;) {
+        if (auto outcome = observeOutcome([&run] { return run->child()->tryWait(); }))
+            return outcome;
+        int timeout = exitDescriptor >= 0 ? -1 : 10;
+        if (msecs >= 0) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0)
+                return std::nullopt;
+            timeout = timeout < 0 ? static_cast<int>(left.count())
+                                  : std::min(timeout, static_cast<int>(left.count()));
+        }
+        if (hasOpenPipes()) {
+            SharedChild::QtDetail::servicePipesOnce(stdoutPipe.get(), stderrPipe.get(),
+                                                    stdinPipe.get(), exitDescriptor, timeout);
+        } else {
+            return observeOutcome([&run, &deadline, msecs] {
+                return msecs < 0 ? std::optional(run->child()->wait())
+                                 : run->child()->waitUntil(deadline);
+            });
+        }
+    }
+}
+
 void SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
 {
     if (state == newState)
@@ -82,10 +176,13 @@ void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRu
     if (!outcome)
         return;
     finishedRun->finishedEmitted = true;
-    exitStatus = outcome->status;
 
     // A slot may delete the object: check before every further emission.
     const QPointer<SharedChildProcess> guard(q);
+    closePipes();
+    if (!guard)
+        return;
+    exitStatus = outcome->status;
     if (!outcome->lostReason.isEmpty())
         setError(SharedChildProcess::StatusLost, outcome->lostReason);
     if (guard)
@@ -98,8 +195,7 @@ void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRu
 
 SharedChildProcess::SharedChildProcess(QObject *parent)
     : QObject(parent), d(std::make_unique<SharedChildProcessPrivate>(this))
-{
-}
+{ }
 
 SharedChildProcess::~SharedChildProcess()
 {
@@ -114,10 +210,7 @@ SharedChildProcess::~SharedChildProcess()
     }
 }
 
-QString SharedChildProcess::program() const
-{
-    return d->program;
-}
+QString SharedChildProcess::program() const { return d->program; }
 
 void SharedChildProcess::setProgram(const QString &program)
 {
@@ -127,10 +220,7 @@ void SharedChildProcess::setProgram(const QString &program)
     emit programChanged();
 }
 
-QStringList SharedChildProcess::arguments() const
-{
-    return d->arguments;
-}
+QStringList SharedChildProcess::arguments() const { return d->arguments; }
 
 void SharedChildProcess::setArguments(const QStringList &arguments)
 {
@@ -140,10 +230,7 @@ void SharedChildProcess::setArguments(const QStringList &arguments)
     emit argumentsChanged();
 }
 
-QString SharedChildProcess::workingDirectory() const
-{
-    return d->workingDirectory;
-}
+QString SharedChildProcess::workingDirectory() const { return d->workingDirectory; }
 
 void SharedChildProcess::setWorkingDirectory(const QString &directory)
 {
@@ -153,10 +240,7 @@ void SharedChildProcess::setWorkingDirectory(const QString &directory)
     emit workingDirectoryChanged();
 }
 
-QStringList SharedChildProcess::environment() const
-{
-    return d->environment;
-}
+QStringList SharedChildProcess::environment() const { return d->environment; }
 
 void SharedChildProcess::setEnvironment(const QStringList &environment)
 {
@@ -166,10 +250,72 @@ void SharedChildProcess::setEnvironment(const QStringList &environment)
     emit environmentChanged();
 }
 
-bool SharedChildProcess::detachOnDestroy() const
+void SharedChildProcess::setStandardInputMode(ChannelMode mode, const QString &file)
 {
-    return d->detachOnDestroy;
+    d->channels[0] = {mode, file};
 }
+
+void SharedChildProcess::setStandardOutputMode(ChannelMode mode, const QString &file)
+{
+    d->channels[1] = {mode, file};
+}
+
+void SharedChildProcess::setStandardErrorMode(ChannelMode mode, const QString &file)
+{
+    d->channels[2] = {mode, file};
+}
+
+SharedChildProcess::ChannelMode SharedChildProcess::standardInputMode() const
+{
+    return d->channels[0].mode;
+}
+
+SharedChildProcess::ChannelMode SharedChildProcess::standardOutputMode() const
+{
+    return d->channels[1].mode;
+}
+
+SharedChildProcess::ChannelMode SharedChildProcess::standardErrorMode() const
+{
+    return d->channels[2].mode;
+}
+
+QByteArray SharedChildProcess::readAllStandardOutput()
+{
+    return d->stdoutPipe ? d->stdoutPipe->takeAll() : QByteArray();
+}
+
+QByteArray SharedChildProcess::readAllStandardError()
+{
+    return d->stderrPipe ? d->stderrPipe->takeAll() : QByteArray();
+}
+
+void SharedChildProcess::closeReadChannel(ReadChannel channel)
+{
+    auto &pipe = channel == StandardOutput ? d->stdoutPipe : d->stderrPipe;
+    if (pipe)
+        pipe->close();
+}
+
+qint64 SharedChildProcess::write(const QByteArray &data)
+{
+    if (!d->stdinPipe || !d->stdinPipe->enqueue(data))
+        return -1;
+    return data.size();
+}
+
+qint64 SharedChildProcess::bytesToWrite() const
+{
+    return d->stdinPipe ? d->stdinPipe->pendingBytes() : 0;
+}
+
+void SharedChildProcess::closeWriteChannel()
+{
+    if (d->stdinPipe)
+        d->stdinPipe->closeWhenDrained();
+}
+
+bool SharedChildProcess::detachOnDestroy() const { return d->detachOnDestroy; }
 
 void SharedChildProcess::setDetachOnDestroy(bool detach)
 {
@@ -179,15 +325,9 @@ void SharedChildProcess::setDetachOnDestroy(bool detach)
     emit detachOnDestroyChanged();
 }
 
-SharedChildProcess::State SharedChildProcess::state() const
-{
-    return d->state;
-}
+SharedChildProcess::State SharedChildProcess::state() const { return d->state; }
 
-bool SharedChildProcess::isRunning() const
-{
-    return d->state == Running;
-}
+bool SharedChildProcess::isRunning() const { return d->state == Running; }
 
 qint64 SharedChildProcess::processId() const
 {
@@ -195,21 +335,16 @@ qint64 SharedChildProcess::processId() const
     return d->processId;
 }
 
-SharedChildExitStatus SharedChildProcess::exitStatus() const
-{
-    return d->exitStatus;
-}
+SharedChildExitStatus SharedChildProcess::exitStatus() const { return d->exitStatus; }
 
-QString SharedChildProcess::errorString() const
-{
-    return d->errorString;
-}
+QString SharedChildProcess::errorString() const { return d->errorString; }
 
 bool SharedChildProcess::start()
 {
     if (d->state == Running) {
-        d->setError(AlreadyRunning,
-                    tr("%1: cannot start, already running (pid %2)").arg(d->program).arg(processId()));
+        d->setError(
+                AlreadyRunning,
+                tr("%1: cannot start, already running (pid %2)").arg(d->program).arg(processId()));
         return false;
     }
 
@@ -218,6 +353,9 @@ bool SharedChildProcess::start()
         command.setWorkingDirectory(d->workingDirectory.toStdString());
     if (!d->environment.isEmpty())
         command.setEnvironment(toStdStrings(d->environment));
+    command.setStdin(toStdio(d->channels[0]));
+    command.setStdout(toStdio(d->channels[1]));
+    command.setStderr(toStdio(d->channels[2]));
 
     std::shared_ptr<SharedChild::Child> child;
     QString failure;
@@ -236,8 +374,13 @@ bool SharedChildProcess::start()
         d->processId = child ? child->id() : 0;
     }
     d->exitStatus = {};
-    if (run)
+    d->stdinPipe.reset();
+    d->stdoutPipe.reset();
+    d->stderrPipe.reset();
+    if (run) {
+        d->openPipes(*child);
         SharedChild::QtDetail::Waiter::watch(run);
+    }
 
     const QPointer<SharedChildProcess> guard(this);
     if (hadStatus)
@@ -263,6 +406,11 @@ SharedChildExitStatus SharedChildProcess::wait()
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return {};
+    if (QThread::currentThread() == thread() && d->hasOpenPipes()) {
+        const auto outcome = d->waitServicingPipes(run, -1);
+        d->deliver(run, *outcome);
+        return outcome->status;
+    }
     const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
     d->deliver(run, *outcome);
     return outcome->status;
@@ -273,10 +421,12 @@ bool SharedChildProcess::waitForFinished(int msecs)
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return false;
-    const auto outcome = observeOutcome([&run, msecs] {
-        return msecs < 0 ? std::optional(run->child()->wait())
-                         : run->child()->waitFor(std::chrono::milliseconds(msecs));
-    });
+    const auto outcome = QThread::currentThread() == thread() && d->hasOpenPipes()
+            ? d->waitServicingPipes(run, msecs)
+            : observeOutcome([&run, msecs] {
+                  return msecs < 0 ? std::optional(run->child()->wait())
+                                   : run->child()->waitFor(std::chrono::milliseconds(msecs));
+              });
     if (!outcome)
         return false;
     d->deliver(run, *outcome);

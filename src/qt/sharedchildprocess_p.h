@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "posix/pipechannels.h"
 #include "run.h"
 
 #include <sharedchild/sharedchildprocess.h>
 
+#include <array>
 #include <functional>
 #include <mutex>
 
@@ -26,6 +28,12 @@ public:
     void signalChild(const char *what, const std::function<void(SharedChild::Child &)> &send);
     void setError(SharedChildProcess::ProcessError error, const QString &message);
     void setState(SharedChildProcess::State state);
+    /// Owner's thread: waits for `run` while servicing its pipes.
+    std::optional<SharedChild::QtDetail::Outcome>
+    waitServicingPipes(const std::shared_ptr<SharedChild::QtDetail::Run> &run, int msecs);
+    bool hasOpenPipes() const;
+    void openPipes(SharedChild::Child &child);
+    void closePipes();
 
     SharedChildProcess *const q;
     QString program;
@@ -33,11 +41,20 @@ public:
     QString workingDirectory;
     QStringList environment;
     bool detachOnDestroy = false;
+    struct ChannelSetting
+    {
+        SharedChildProcess::ChannelMode mode = SharedChildProcess::InheritChannel;
+        QString file;
+    };
+    std::array<ChannelSetting, 3> channels; // stdin, stdout, stderr
 
     // Owner's thread only.
     SharedChildProcess::State state = SharedChildProcess::NotRunning;
     SharedChildExitStatus exitStatus;
     QString errorString;
+    std::unique_ptr<SharedChild::QtDetail::InputPipe> stdinPipe;
+    std::unique_ptr<SharedChild::QtDetail::OutputPipe> stdoutPipe;
+    std::unique_ptr<SharedChild::QtDetail::OutputPipe> stderrPipe;
 
     // Read from any thread.
     mutable std::mutex runMutex;

@@ -11,6 +11,11 @@
 //   env NAME         print the value of NAME, or "<unset>"
 //   pgid             print "pid pgid"
 //   echo             copy stdin to stdout
+//   stream MIB       write MIB MiB to stdout and to stderr while reading stdin
+//                    to its end; exit 0 if stdin held exactly MIB MiB, else 1
+//   close-stdout S   close stdout, then sleep S seconds
+//   close-stdin S    close stdin, then sleep S seconds
+//   wait-file FILE   wait until FILE exists (at most 120 s), print "exiting", exit 0
 //
 // --out FILE sends stdout to FILE; --ready FILE creates FILE once the mode's
 // setup (e.g. ignoring SIGTERM) is done, so a test can wait for it.
@@ -25,6 +30,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
+#include <poll.h>
 #include <set>
 #include <string>
 #include <sys/resource.h>
@@ -85,6 +91,54 @@ int signalState()
     }
     std::cout << "blocked=" << blocked << " ignored=" << ignored << '\n';
     return 0;
+}
+
+// Writes `total` bytes to stdout and to stderr and reads stdin to its end, all
+// at once with poll(), the way a real filter does: a parent that services only
+// one pipe at a time would deadlock here.
+int streamAll(long long total)
+{
+    static char outgoing[64 * 1024];
+    static char incoming[64 * 1024];
+    std::memset(outgoing, 'x', sizeof outgoing);
+    long long left[3] = {0, total, total}; // index = fd; 0 unused
+    long long received = 0;
+    bool stdinOpen = true;
+    for (int fd = 0; fd <= 2; ++fd)
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    while (stdinOpen || left[1] > 0 || left[2] > 0) {
+        pollfd fds[3];
+        nfds_t count = 0;
+        if (stdinOpen)
+            fds[count++] = {0, POLLIN, 0};
+        for (int fd = 1; fd <= 2; ++fd) {
+            if (left[fd] > 0)
+                fds[count++] = {fd, POLLOUT, 0};
+        }
+        if (::poll(fds, count, -1) < 0 && errno != EINTR)
+            return 3;
+        for (nfds_t i = 0; i < count; ++i) {
+            const int fd = fds[i].fd;
+            if (fds[i].revents == 0)
+                continue;
+            if (fd == 0) {
+                const ssize_t got = ::read(0, incoming, sizeof incoming);
+                if (got > 0)
+                    received += got;
+                else if (got == 0 || errno != EAGAIN)
+                    stdinOpen = false;
+            } else {
+                const auto size = static_cast<std::size_t>(
+                        std::min<long long>(left[fd], static_cast<long long>(sizeof outgoing)));
+                const ssize_t put = ::write(fd, outgoing, size);
+                if (put > 0)
+                    left[fd] -= put;
+                else if (put < 0 && errno != EAGAIN)
+                    return 4;
+            }
+        }
+    }
+    return received == total ? 0 : 1;
 }
 
 } // namespace
@@ -163,6 +217,30 @@ int main(int argc, char **argv)
     if (mode == "pgid") {
         markReady(ready);
         std::cout << ::getpid() << ' ' << ::getpgrp() << '\n';
+        return 0;
+    }
+    if (mode == "wait-file" && value) {
+        markReady(ready);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while (::access(value, F_OK) != 0 && std::chrono::steady_clock::now() < deadline)
+            sleepSeconds(0.001);
+        std::cout << "exiting" << std::endl;
+        return 0;
+    }
+    if (mode == "stream" && value) {
+        markReady(ready);
+        return streamAll(std::atoll(value) * 1024 * 1024);
+    }
+    if (mode == "close-stdout" && value) {
+        ::close(1);
+        markReady(ready);
+        sleepSeconds(std::atof(value));
+        return 0;
+    }
+    if (mode == "close-stdin" && value) {
+        ::close(0);
+        markReady(ready);
+        sleepSeconds(std::atof(value));
         return 0;
     }
     if (mode == "echo") {

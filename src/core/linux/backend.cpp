@@ -43,7 +43,7 @@ Child::Backend Child::backend()
 
 namespace Detail {
 
-std::unique_ptr<ProcessHandle> spawnProcess(const Command &command)
+SpawnedProcess spawnProcess(const Command &command)
 {
     if (Child::backend() == Child::Backend::Waitid)
         return spawnWithWaitid(command);

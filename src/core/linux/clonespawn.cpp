@@ -33,12 +33,23 @@ int childMain(void *argument)
 
     // Every signal is blocked (see cloneAndExec), so no parent handler can run
     // here before the dispositions are back to their defaults.
-    struct sigaction defaultAction{};
+    struct sigaction defaultAction
+    { };
     defaultAction.sa_handler = SIG_DFL;
     for (int signal = 1; signal < NSIG; ++signal)
         ::sigaction(signal, &defaultAction, nullptr);
 
-    if (context->newProcessGroup && ::setpgid(0, 0) != 0) {
+    bool streamsReady = true;
+    for (int stream = 0; stream < 3 && streamsReady; ++stream) {
+        const int source = plan.childEnds[static_cast<std::size_t>(stream)].get();
+        streamsReady = source < 0 || ::dup2(source, stream) == stream;
+    }
+    if (streamsReady && plan.mergeStderrIntoStdout)
+        streamsReady = ::dup2(1, 2) == 2;
+
+    if (!streamsReady) {
+        context->failedStage = SpawnStage::Stdio;
+    } else if (context->newProcessGroup && ::setpgid(0, 0) != 0) {
         context->failedStage = SpawnStage::ProcessGroup;
     } else if (plan.workingDirectory && ::chdir(plan.workingDirectory) != 0) {
         context->failedStage = SpawnStage::WorkingDirectory;
@@ -69,7 +80,10 @@ public:
     ChildStack(const ChildStack &) = delete;
     ChildStack &operator=(const ChildStack &) = delete;
 
-    void *top() const { return static_cast<char *>(m_base) + size; } // stacks grow down on Linux's targets
+    void *top() const
+    {
+        return static_cast<char *>(m_base) + size;
+    } // stacks grow down on Linux's targets
 
 private:
     void *m_base;
@@ -97,8 +111,7 @@ void reapFailedChild(const SpawnedChild &child)
     siginfo_t info{};
     while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(child.pidfd), &info, WEXITED)
                    != 0
-           && errno == EINTR) {
-    }
+           && errno == EINTR) { }
     ::close(child.pidfd);
 }
 

@@ -7,6 +7,7 @@
 #include "orphanreaper.h"
 
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <ctime>
 #include <poll.h>
@@ -25,9 +26,9 @@ namespace {
 }
 
 // System calls, not glibc 2.36's wrappers: its <sys/pidfd.h> lacks extern "C".
-int pidfdOpen(pid_t pid)
+int pidfdOpenWithFlags(pid_t pid, unsigned int flags)
 {
-    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, flags));
 }
 
 int pidfdSendSignal(int pidfd, int signal)
@@ -99,7 +100,8 @@ public:
     {
         for (;;) {
             siginfo_t info{};
-            struct rusage usage{};
+            struct rusage usage
+            { };
             if (waitidWithUsage(m_pidfd, &info, WEXITED, &usage) == 0) {
                 if (auto status = exitStatusFrom(info, resourceUsageFrom(usage)))
                     return *status;
@@ -132,27 +134,28 @@ private:
 
 } // namespace
 
-std::unique_ptr<ProcessHandle> spawnWithPidfd(const Command &command)
+SpawnedProcess spawnWithPidfd(const Command &command)
 {
-    const SpawnPlan plan = makeSpawnPlan(command);
+    SpawnPlan plan = makeSpawnPlan(command);
     const SpawnedChild child = cloneAndExec(plan);
-    return std::make_unique<PidfdHandle>(child.pid, child.pidfd);
+    return {std::make_unique<PidfdHandle>(child.pid, child.pidfd), std::move(plan.parentEnds)};
 }
 
 bool pidfdBackendAvailable()
 {
-    // pidfd_open (5.3) implies CLONE_PIDFD (5.2); waitid(P_PIDFD) needs 5.4.
-    // We are not our own child, so a kernel that knows P_PIDFD says ECHILD.
-    const int pidfd = pidfdOpen(::getpid());
-    if (pidfd < 0)
-        return false;
+    // Probed without opening a descriptor: the answer is kept for the life of
+    // the process, so running out of descriptors (EMFILE) at the first spawn
+    // must not turn the backend off for good. pidfd_open (5.3, which implies
+    // CLONE_PIDFD from 5.2) rejects unknown flags with EINVAL where it exists;
+    // waitid(P_PIDFD) (5.4) says EBADF for a descriptor that is not open, where
+    // an older kernel rejects the id type itself with EINVAL.
+    const bool pidfdOpenExists = pidfdOpenWithFlags(::getpid(), ~0u) < 0 && errno == EINVAL;
     siginfo_t info{};
-    const bool available = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd),
-                                    &info, WEXITED | WNOHANG)
+    const bool waitidTakesPidfd = ::waitid(static_cast<idtype_t>(P_PIDFD),
+                                           static_cast<id_t>(INT_MAX), &info, WEXITED | WNOHANG)
                     != 0
-            && errno == ECHILD;
-    ::close(pidfd);
-    return available;
+            && errno == EBADF;
+    return pidfdOpenExists && waitidTakesPidfd;
 }
 
 } // namespace SharedChild::Detail

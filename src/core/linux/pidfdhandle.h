@@ -10,7 +10,7 @@ namespace SharedChild::Detail {
 /// which the PID could be reaped and reused) and the cost does not grow with
 /// the parent's memory. Waits poll() the pidfd, reaps use waitid(P_PIDFD),
 /// signals use pidfd_send_signal().
-std::unique_ptr<ProcessHandle> spawnWithPidfd(const Command &command);
+SpawnedProcess spawnWithPidfd(const Command &command);
 
 /// True when this kernel has everything the pidfd backend needs.
 bool pidfdBackendAvailable();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "spawnplan.h"
 
+#include "standardstreams.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -50,13 +52,15 @@ std::string searchPath(const Command &command)
 
 bool isDirectory(const std::string &path)
 {
-    struct stat info{};
+    struct stat info
+    { };
     return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 bool isExecutableFile(const std::string &path, bool &exists)
 {
-    struct stat info{};
+    struct stat info
+    { };
     if (::stat(path.c_str(), &info) != 0)
         return false;
     exists = true;
@@ -97,7 +101,8 @@ SpawnPlan makeSpawnPlan(const Command &command)
         requireNoNul(program, command.arguments()[i], "argument " + std::to_string(i + 1));
     if (command.environment()) {
         for (const std::string &entry : *command.environment())
-            requireNoNul(program, entry, "environment entry \"" + entry.substr(0, entry.find('\0')) + '"');
+            requireNoNul(program, entry,
+                         "environment entry \"" + entry.substr(0, entry.find('\0')) + '"');
     }
 
     SpawnPlan plan;
@@ -124,6 +129,7 @@ SpawnPlan makeSpawnPlan(const Command &command)
             plan.envp.push_back(*entry);
     }
     plan.envp.push_back(nullptr);
+    openStandardStreams(command, plan);
     return plan;
 }
 
@@ -135,6 +141,8 @@ void throwSpawnError(const SpawnPlan &plan, int error, SpawnStage stage)
         fail(error, program + ": cannot change to working directory " + plan.workingDirectory);
     case SpawnStage::ProcessGroup:
         fail(error, program + ": cannot start a new process group");
+    case SpawnStage::Stdio:
+        fail(error, program + ": cannot set up the standard streams");
     case SpawnStage::Exec:
         break;
     }

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <ctime>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +23,18 @@ namespace {
 [[noreturn]] void throwErrno(const char *what)
 {
     throw std::system_error(errno, std::generic_category(), what);
+}
+
+// Sleeps at most `duration`; a signal ends the sleep early instead of resuming
+// it. std::this_thread::sleep_for() resumes with the time the kernel says is
+// left, so a steady stream of signals would stretch it (and the deadline of a
+// timed wait) without bound; the caller's loop measures against its deadline.
+void sleepAtMost(std::chrono::steady_clock::duration duration)
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    const timespec request{static_cast<time_t>(seconds.count()),
+                           static_cast<long>(std::chrono::nanoseconds(duration - seconds).count())};
+    ::nanosleep(&request, nullptr);
 }
 
 class WaitidHandle final : public ProcessHandle
@@ -51,7 +65,7 @@ public:
             const auto now = std::chrono::steady_clock::now();
             if (now >= *deadline)
                 return false;
-            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, *deadline - now));
+            sleepAtMost(std::min<std::chrono::steady_clock::duration>(pause, *deadline - now));
             pause = std::min(pause * 2, std::chrono::milliseconds(20));
         }
     }
@@ -71,7 +85,8 @@ public:
     {
         for (;;) {
             int status = 0;
-            struct rusage usage{};
+            struct rusage usage
+            { };
             const pid_t reaped = ::wait4(m_pid, &status, 0, &usage);
             if (reaped == m_pid)
                 return exitStatusFromWaitStatus(status, resourceUsageFrom(usage));
@@ -93,8 +108,7 @@ public:
         // No descriptor to watch on plain POSIX: one blocked thread per orphan.
         std::thread([pid = m_pid] {
             int status = 0;
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
         }).detach();
     }
 
@@ -105,25 +119,20 @@ private:
 class SpawnAttributes
 {
 public:
-    explicit SpawnAttributes(const Command &command)
+    explicit SpawnAttributes(const SpawnPlan &plan)
     {
         check(posix_spawnattr_init(&m_attributes));
-        sigset_t all;
-        sigfillset(&all);
-        sigdelset(&all, SIGKILL);
-        sigdelset(&all, SIGSTOP);
-        sigset_t none;
-        sigemptyset(&none);
-        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-        if (command.newProcessGroup())
-            flags |= POSIX_SPAWN_SETPGROUP;
-        check(posix_spawnattr_setsigdefault(&m_attributes, &all));
-        check(posix_spawnattr_setsigmask(&m_attributes, &none));
-        check(posix_spawnattr_setpgroup(&m_attributes, 0));
-        check(posix_spawnattr_setflags(&m_attributes, flags));
-        check(posix_spawn_file_actions_init(&m_actions));
-        if (command.workingDirectory())
-            check(posix_spawn_file_actions_addchdir_np(&m_actions, command.workingDirectory()->c_str()));
+        if (const int error = posix_spawn_file_actions_init(&m_actions); error != 0) {
+            posix_spawnattr_destroy(&m_attributes);
+            check(error);
+        }
+        try {
+            describe(plan);
+        } catch (...) {
+            posix_spawn_file_actions_destroy(&m_actions);
+            posix_spawnattr_destroy(&m_attributes);
+            throw;
+        }
     }
     ~SpawnAttributes()
     {
@@ -137,6 +146,35 @@ public:
     const posix_spawn_file_actions_t *actions() const { return &m_actions; }
 
 private:
+    void describe(const SpawnPlan &plan)
+    {
+        // Every signal back to SIG_DFL. Not sigfillset(): glibc leaves its
+        // internal signals (32, 33) out of that set, and its posix_spawn() then
+        // sets them to SIG_IGN in the child, which survives the exec.
+        sigset_t all;
+        std::memset(&all, 0xff, sizeof all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
+        sigset_t none;
+        sigemptyset(&none);
+        short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+        if (plan.command->newProcessGroup())
+            flags |= POSIX_SPAWN_SETPGROUP;
+        check(posix_spawnattr_setsigdefault(&m_attributes, &all));
+        check(posix_spawnattr_setsigmask(&m_attributes, &none));
+        check(posix_spawnattr_setpgroup(&m_attributes, 0));
+        check(posix_spawnattr_setflags(&m_attributes, flags));
+        for (int stream = 0; stream < 3; ++stream) {
+            const int source = plan.childEnds[static_cast<std::size_t>(stream)].get();
+            if (source >= 0)
+                check(posix_spawn_file_actions_adddup2(&m_actions, source, stream));
+        }
+        if (plan.mergeStderrIntoStdout)
+            check(posix_spawn_file_actions_adddup2(&m_actions, 1, 2));
+        if (plan.workingDirectory)
+            check(posix_spawn_file_actions_addchdir_np(&m_actions, plan.workingDirectory));
+    }
+
     static void check(int error)
     {
         if (error != 0)
@@ -149,7 +187,8 @@ private:
 // posix_spawn() reports only an errno; tell which step it came from.
 SpawnStage failedStage(const SpawnPlan &plan)
 {
-    struct stat info{};
+    struct stat info
+    { };
     if (plan.workingDirectory
         && (::stat(plan.workingDirectory, &info) != 0 || !S_ISDIR(info.st_mode)))
         return SpawnStage::WorkingDirectory;
@@ -158,16 +197,16 @@ SpawnStage failedStage(const SpawnPlan &plan)
 
 } // namespace
 
-std::unique_ptr<ProcessHandle> spawnWithWaitid(const Command &command)
+SpawnedProcess spawnWithWaitid(const Command &command)
 {
-    const SpawnPlan plan = makeSpawnPlan(command);
-    const SpawnAttributes attributes(command);
+    SpawnPlan plan = makeSpawnPlan(command);
+    const SpawnAttributes attributes(plan);
     pid_t pid = 0;
     const int error = posix_spawn(&pid, plan.executable.c_str(), attributes.actions(),
                                   attributes.attributes(), plan.argv.data(), plan.envp.data());
     if (error != 0)
         throwSpawnError(plan, error, failedStage(plan));
-    return std::make_unique<WaitidHandle>(pid);
+    return {std::make_unique<WaitidHandle>(pid), std::move(plan.parentEnds)};
 }
 
 } // namespace SharedChild::Detail

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// One child in the list: PID, command, state, run time, exit status, and the
+// buttons that signal it.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import "format.js" as Format
+
+Rectangle {
+    id: row
+
+    required property int index
+    required property MonitoredProcess process
+
+    readonly property var status: process.exitStatus
+    // Milliseconds since the epoch; ticks while the child runs, for the run time.
+    property double now: Date.now()
+    // SIGTERM first, SIGKILL if the child is still there this much later.
+    readonly property int stopGraceMsecs: 3000
+
+    objectName: "childRow" + index
+    width: ListView.view ? ListView.view.width : implicitWidth
+    implicitHeight: Theme.rowHeight
+    color: index % 2 === 0 ? palette.base : palette.alternateBase
+
+    component Action: Button {
+        font.pixelSize: 12
+        Layout.preferredHeight: 28
+        ToolTip.delay: 600
+        ToolTip.visible: hovered
+    }
+
+    Timer {
+        interval: 100
+        repeat: true
+        running: row.process.running
+        onTriggered: row.now = Date.now()
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: Theme.sideMargin
+        anchors.rightMargin: Theme.sideMargin
+        spacing: Theme.spacing
+
+        Label {
+            objectName: "pidLabel"
+            text: row.process.processId > 0 ? row.process.processId : ""
+            font.family: Theme.monospace
+            Layout.preferredWidth: Theme.pidWidth
+        }
+        Label {
+            objectName: "commandLabel"
+            text: row.process.commandLine
+            font.family: Theme.monospace
+            elide: Text.ElideRight
+            // The same width in every row, whatever the command's length.
+            Layout.preferredWidth: 0
+            Layout.fillWidth: true
+        }
+        Item {
+            implicitHeight: badge.implicitHeight
+            Layout.preferredWidth: Theme.stateWidth
+            StateBadge {
+                id: badge
+                processState: row.process.state
+            }
+        }
+        Label {
+            objectName: "runTimeLabel"
+            text: row.process.startedAt > 0
+                  ? Format.duration((row.process.endedAt || row.now) - row.process.startedAt) : ""
+            font.family: Theme.monospace
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.runTimeWidth
+        }
+        Label {
+            objectName: "statusLabel"
+            text: row.status.valid ? row.status.text : "—"
+            color: !row.status.valid ? Theme.muted
+                 : row.status.success ? Theme.success
+                 : row.status.exitedNormally ? Theme.failure : Theme.signalled
+            elide: Text.ElideRight
+            Layout.preferredWidth: Theme.statusWidth
+        }
+        // Only a running child can be signalled; finished rows show no buttons
+        // but keep the column, so the columns line up in every row.
+        Item {
+            implicitHeight: actions.implicitHeight
+            Layout.preferredWidth: Theme.actionsWidth
+
+            RowLayout {
+                id: actions
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
+                visible: row.process.running
+                spacing: 6
+
+                Action {
+                    objectName: "terminateButton"
+                    text: qsTr("Terminate")
+                    ToolTip.text: qsTr("Send SIGTERM")
+                    onClicked: row.process.terminate()
+                }
+                Action {
+                    objectName: "killButton"
+                    text: qsTr("Kill")
+                    palette.buttonText: Theme.signalled
+                    ToolTip.text: qsTr("Send SIGKILL")
+                    onClicked: row.process.kill()
+                }
+                Action {
+                    objectName: "stopButton"
+                    text: qsTr("Stop")
+                    ToolTip.text: qsTr("SIGTERM now, SIGKILL after %1 s if still running")
+                                  .arg(row.stopGraceMsecs / 1000)
+                    onClicked: row.process.stop(row.stopGraceMsecs)
+                }
+            }
+        }
+    }
+
+    Rectangle {
+        anchors.bottom: parent.bottom
+        width: parent.width
+        height: 1
+        color: Theme.separator
+    }
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+#include "selftest.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QImage>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+#include <QTimer>
+
+#include <cstdio>
+#include <functional>
+
+namespace {
+
+constexpr int timeoutMsecs = 30000;
+
+QQuickItem *findItem(QQuickItem *root, const QString &objectName)
+{
+    if (root->objectName() == objectName)
+        return root;
+    const QList<QQuickItem *> children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (QQuickItem *found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+
+void spinEventLoop(int msecs)
+{
+    QEventLoop loop;
+    QTimer::singleShot(msecs, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+class SelfTest
+{
+public:
+    explicit SelfTest(QQuickWindow *window) : m_window(window) { }
+
+    int run(const QString &screenshotPath);
+
+private:
+    void fail(const QString &message);
+    bool waitFor(const std::function<bool()> &condition, const QString &what);
+    void waitForFrame();
+    QQuickItem *row(int index) const;
+    QQuickItem *itemInRow(int index, const QString &objectName) const;
+    QString textInRow(int index, const QString &objectName) const;
+    bool rowShows(int index, const QString &state, const QString &status) const;
+    bool click(QQuickItem *target, const QString &what);
+    QQuickItem *windowItem(const char *objectName);
+    QString startError();
+    bool submitCommand(const QString &commandLine);
+    bool startCommand(const QString &commandLine);
+    bool clickInRow(int index, const QString &buttonName);
+    void saveScreenshot(const QString &path);
+    void checkStartFailureIsShown();
+
+    QQuickWindow *m_window;
+    int m_failures = 0;
+};
+
+void SelfTest::fail(const QString &message)
+{
+    ++m_failures;
+    std::fprintf(stderr, "self-test: FAIL: %s\n", qPrintable(message));
+}
+
+// Polls while the event loop runs, so the children's signals, the bindings
+// and the rendering all move on.
+bool SelfTest::waitFor(const std::function<bool()> &condition, const QString &what)
+{
+    const QDeadlineTimer deadline(timeoutMsecs);
+    while (!condition()) {
+        if (deadline.hasExpired()) {
+            fail(QStringLiteral("timed out waiting for %1").arg(what));
+            return false;
+        }
+        spinEventLoop(10);
+    }
+    return true;
+}
+
+// Item positions settle in the polish step before a frame: wait for one, so a
+// click lands where the user would see the button.
+void SelfTest::waitForFrame()
+{
+    bool swapped = false;
+    const QMetaObject::Connection connection = QObject::connect(
+            m_window, &QQuickWindow::frameSwapped, m_window, [&swapped] { swapped = true; });
+    m_window->update();
+    waitFor([&swapped] { return swapped; }, QStringLiteral("a rendered frame"));
+    QObject::disconnect(connection);
+}
+
+QQuickItem *SelfTest::row(int index) const
+{
+    return findItem(m_window->contentItem(), QStringLiteral("childRow%1").arg(index));
+}
+
+QQuickItem *SelfTest::itemInRow(int index, const QString &objectName) const
+{
+    QQuickItem *rowItem = row(index);
+    return rowItem ? findItem(rowItem, objectName) : nullptr;
+}
+
+QString SelfTest::textInRow(int index, const QString &objectName) const
+{
+    const QQuickItem *label = itemInRow(index, objectName);
+    return label ? label->property("text").toString() : QString();
+}
+
+bool SelfTest::rowShows(int index, const QString &state, const QString &status) const
+{
+    return textInRow(index, QStringLiteral("stateLabel")) == state
+            && textInRow(index, QStringLiteral("statusLabel")) == status;
+}
+
+bool SelfTest::click(QQuickItem *target, const QString &what)
+{
+    if (!waitFor([target] { return target->isVisible() && target->isEnabled(); },
+                 QStringLiteral("%1 to be enabled").arg(what))) {
+        return false;
+    }
+    waitForFrame();
+    // QTest's clicks go through QGuiApplication like real input, so the
+    // pointer grab that turns press + release into clicked() works.
+    const QPointF center = target->mapToScene(QPointF(target->width(), target->height()) / 2);
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+    return true;
+}
+
+QQuickItem *SelfTest::windowItem(const char *objectName)
+{
+    QQuickItem *item = findItem(m_window->contentItem(), QString::fromLatin1(objectName));
+    if (!item)
+        fail(QStringLiteral("no %1 in the window").arg(QString::fromLatin1(objectName)));
+    return item;
+}
+
+QString SelfTest::startError()
+{
+    const QQuickItem *error = windowItem("errorLabel");
+    return error && error->isVisible() ? error->property("text").toString() : QString();
+}
+
+// Types `commandLine` into the field and clicks Start.
+bool SelfTest::submitCommand(const QString &commandLine)
+{
+    QQuickItem *field = windowItem("commandField");
+    QQuickItem *button = windowItem("startButton");
+    if (!field || !button)
+        return false;
+    field->setProperty("text", commandLine);
+    return click(button, QStringLiteral("the Start button"));
+}
+
+bool SelfTest::startCommand(const QString &commandLine)
+{
+    // The field clears once the command has started; a failure shows below it.
+    const auto fieldText
+            = [this] { return windowItem("commandField")->property("text").toString(); };
+    if (!submitCommand(commandLine)
+        || !waitFor([&] { return fieldText().isEmpty() || !startError().isEmpty(); },
+                    QStringLiteral("\"%1\" to start").arg(commandLine))) {
+        return false;
+    }
+    if (const QString error = startError(); !error.isEmpty()) {
+        fail(QStringLiteral("\"%1\" did not start: %2").arg(commandLine, error));
+        return false;
+    }
+    return true;
+}
+
+bool SelfTest::clickInRow(int index, const QString &buttonName)
+{
+    QQuickItem *button = itemInRow(index, buttonName);
+    if (!button) {
+        fail(QStringLiteral("no %1 in row %2").arg(buttonName).arg(index));
+        return false;
+    }
+    return click(button, QStringLiteral("%1 of row %2").arg(buttonName).arg(index));
+}
+
+void SelfTest::saveScreenshot(const QString &path)
+{
+    waitForFrame();
+    const QImage image = m_window->grabWindow();
+    if (image.isNull())
+        fail(QStringLiteral("grabWindow() returned no image"));
+    else if (!image.save(path, "PNG"))
+        fail(QStringLiteral("cannot write the screenshot to %1").arg(path));
+    else
+        std::printf("self-test: screenshot written to %s\n", qPrintable(path));
+}
+
+// A command that cannot start adds no row and says why under the field.
+void SelfTest::checkStartFailureIsShown()
+{
+    const QString missing = QStringLiteral("sharedchild-monitor-no-such-command");
+    if (!submitCommand(missing)
+        || !waitFor([this] { return !startError().isEmpty(); },
+                    QStringLiteral("the error for \"%1\"").arg(missing))) {
+        return;
+    }
+    if (!startError().contains(missing))
+        fail(QStringLiteral("the start error does not name the command: \"%1\"").arg(startError()));
+    if (windowItem("commandField")->property("text").toString() != missing)
+        fail(QStringLiteral("a failed start cleared the command field"));
+    if (row(3))
+        fail(QStringLiteral("a failed start added a row"));
+}
+
+int SelfTest::run(const QString &screenshotPath)
+{
+    const QString running = QStringLiteral("Running");
+    const QString finished = QStringLiteral("Finished");
+    const QString noStatus = QStringLiteral("—");
+    const QString killed = QStringLiteral("killed by signal 9 (SIGKILL)");
+    const QString terminated = QStringLiteral("killed by signal 15 (SIGTERM)");
+
+    // Each step needs the one before: stop at the first failure rather than
+    // wait out every later timeout.
+    const auto report = [this] {
+        std::printf("self-test: %s\n", m_failures == 0 ? "all checks passed" : "FAILED");
+        return m_failures == 0 ? 0 : 1;
+    };
+    if (!waitFor([this] { return m_window->isExposed(); }, QStringLiteral("the window to show")))
+        return report();
+
+    // Quotes group words; the third command ends by itself with a status of its own.
+    for (const char *commandLine : {"sleep 300", "sleep 600", "sh -c \"exit 3\""}) {
+        if (!startCommand(QString::fromLatin1(commandLine)))
+            return report();
+    }
+    if (!waitFor([&] { return rowShows(0, running, noStatus) && rowShows(1, running, noStatus); },
+                 QStringLiteral("rows 0 and 1 to show Running"))
+        || !waitFor([&] { return rowShows(2, finished, QStringLiteral("exit code 3")); },
+                    QStringLiteral("row 2 to show exit code 3"))) {
+        return report();
+    }
+    const QString firstPid = textInRow(0, QStringLiteral("pidLabel"));
+    const QString secondPid = textInRow(1, QStringLiteral("pidLabel"));
+    if (firstPid.toLongLong() <= 0 || secondPid.toLongLong() <= 0 || firstPid == secondPid)
+        fail(QStringLiteral("rows 0 and 1 show PIDs \"%1\" and \"%2\"").arg(firstPid, secondPid));
+
+    if (!clickInRow(0, QStringLiteral("killButton"))
+        || !waitFor([&] { return rowShows(0, finished, killed); },
+                    QStringLiteral("row 0 to show \"%1\"").arg(killed))) {
+        return report();
+    }
+    if (!rowShows(1, running, noStatus))
+        fail(QStringLiteral("killing row 0 changed row 1"));
+    if (textInRow(0, QStringLiteral("pidLabel")) != firstPid)
+        fail(QStringLiteral("row 0 lost its PID after the kill"));
+    if (const QQuickItem *kill = itemInRow(0, QStringLiteral("killButton"));
+        kill && kill->isVisible()) {
+        fail(QStringLiteral("row 0 still shows its Kill button after the child ended"));
+    }
+
+    // A running child's run time is live.
+    const QString runTime = textInRow(1, QStringLiteral("runTimeLabel"));
+    waitFor([&] { return textInRow(1, QStringLiteral("runTimeLabel")) != runTime; },
+            QStringLiteral("row 1's run time to move on from \"%1\"").arg(runTime));
+
+    saveScreenshot(screenshotPath);
+
+    if (clickInRow(1, QStringLiteral("stopButton"))) {
+        waitFor([&] { return rowShows(1, finished, terminated); },
+                QStringLiteral("row 1 to show \"%1\"").arg(terminated));
+    }
+    checkStartFailureIsShown();
+
+    // Every child has ended now: "Clear finished" empties the list.
+    if (QQuickItem *clear = windowItem("clearButton");
+        clear && click(clear, QStringLiteral("the Clear finished button"))) {
+        waitFor([this] { return !row(0); }, QStringLiteral("the list to empty"));
+    }
+    return report();
+}
+
+} // namespace
+
+int runSelfTest(QQuickWindow *window, const QString &screenshotPath)
+{
+    return SelfTest(window).run(screenshotPath);
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#include "timeoutoptions.h"
+
+#include <sharedchild/exitstatus.h>
+
+#include <QCommandLineParser>
+
+#include <clocale>
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+
+std::optional<std::chrono::nanoseconds> parseDuration(const QString &text)
+{
+    if (text.isEmpty())
+        return std::nullopt;
+    QString number = text;
+    double unitSeconds = 1;
+    switch (text.back().toLatin1()) {
+    case 's':
+        number.chop(1);
+        break;
+    case 'm':
+        unitSeconds = 60;
+        number.chop(1);
+        break;
+    case 'h':
+        unitSeconds = 3600;
+        number.chop(1);
+        break;
+    case 'd':
+        unitSeconds = 86400;
+        number.chop(1);
+        break;
+    default:
+        break;
+    }
+    // strtod in the C locale, as coreutils parses it: "1.5", "1e-1", "inf".
+    const std::string bytes = number.toStdString();
+    char *end = nullptr;
+    const double value = std::strtod(bytes.c_str(), &end);
+    if (bytes.empty() || end != bytes.c_str() + bytes.size() || std::isnan(value) || value < 0)
+        return std::nullopt;
+    const double seconds = value * unitSeconds;
+    constexpr double maxSeconds = 1e9; // ~31 years: as good as "never"
+    if (seconds > 0 && seconds < 1e-9)
+        return std::chrono::nanoseconds(1); // a tiny positive timeout is still a timeout
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::min(seconds, maxSeconds) * 1e9));
+}
+
+std::optional<int> parseSignal(const QString &text)
+{
+    bool isNumber = false;
+    const int number = text.toInt(&isNumber);
+    if (isNumber)
+        return number >= 0 && number < NSIG ? std::optional(number) : std::nullopt;
+    QString name = text.toUpper();
+    if (!name.startsWith(QLatin1String("SIG")))
+        name.prepend(QLatin1String("SIG"));
+    for (int signal = 1; signal < NSIG; ++signal) {
+        if (QString::fromStdString(SharedChild::signalName(signal)) == name)
+            return signal;
+    }
+    return std::nullopt;
+}
+
+std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, QString &error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Start COMMAND, and kill it if still running after DURATION.\n"
+            "DURATION is a floating point number with an optional suffix: s (seconds, the "
+            "default), m (minutes), h (hours) or d (days). 0 disables the timeout.\n"
+            "Exit status: 124 on timeout (unless --preserve-status), 125 if sctimeout "
+            "itself fails, 126 if COMMAND cannot be invoked, 127 if it is not found, "
+            "137 if it had to be killed with KILL, else COMMAND's own status."));
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    const QCommandLineOption signalOption(
+            {QStringLiteral("s"), QStringLiteral("signal")},
+            QStringLiteral("Signal to send on timeout: a name (TERM, SIGTERM) or a number."),
+            QStringLiteral("SIG"), QStringLiteral("TERM"));
+    const QCommandLineOption killAfterOption(
+            {QStringLiteral("k"), QStringLiteral("kill-after")},
+            QStringLiteral("Also send KILL if COMMAND still runs this long after the signal."),
+            QStringLiteral("DURATION"));
+    const QCommandLineOption preserveOption(
+            QStringLiteral("preserve-status"),
+            QStringLiteral("Exit with COMMAND's status even when it timed out."));
+    const QCommandLineOption verboseOption(
+            {QStringLiteral("v"), QStringLiteral("verbose")},
+            QStringLiteral("Say on stderr when a signal is sent on timeout."));
+    // Not addVersionOption(): it would take -v, which is --verbose here.
+    const QCommandLineOption versionOption(QStringLiteral("version"),
+                                           QStringLiteral("Print the version and exit."));
+    parser.addOptions(
+            {signalOption, killAfterOption, preserveOption, verboseOption, versionOption});
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("DURATION"), QStringLiteral("The time limit."));
+    parser.addPositionalArgument(QStringLiteral("COMMAND"), QStringLiteral("What to run."),
+                                 QStringLiteral("COMMAND [ARG]..."));
+
+    if (!parser.parse(arguments)) {
+        error = parser.errorText();
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(versionOption))
+        parser.showVersion();
+
+    TimeoutOptions options;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() < 2) {
+        error = positional.isEmpty()
+                ? QStringLiteral("missing operand")
+                : QStringLiteral("missing operand after '%1'").arg(positional[0]);
+        return std::nullopt;
+    }
+    const auto duration = parseDuration(positional[0]);
+    if (!duration) {
+        error = QStringLiteral("invalid time interval '%1'").arg(positional[0]);
+        return std::nullopt;
+    }
+    options.duration = *duration;
+    if (parser.isSet(killAfterOption)) {
+        const auto killAfter = parseDuration(parser.value(killAfterOption));
+        if (!killAfter) {
+            error = QStringLiteral("invalid time interval '%1'").arg(parser.value(killAfterOption));
+            return std::nullopt;
+        }
+        options.killAfter = *killAfter;
+    }
+    const auto signal = parseSignal(parser.value(signalOption));
+    if (!signal) {
+        error = QStringLiteral("%1: invalid signal").arg(parser.value(signalOption));
+        return std::nullopt;
+    }
+    options.signal = *signal;
+    options.preserveStatus = parser.isSet(preserveOption);
+    options.verbose = parser.isSet(verboseOption);
+    options.program = positional[1].toStdString();
+    for (qsizetype i = 2; i < positional.size(); ++i)
+        options.arguments.push_back(positional[i].toStdString());
+    return options;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <sharedchild/sharedchild_core_export.h>
+
+namespace SharedChild {
+
+/// An owned, close-on-exec file descriptor (on Windows: a non-inheritable
+/// HANDLE), closed when the object goes away. Move-only.
+class SHAREDCHILD_CORE_EXPORT FileDescriptor
+{
+public:
+#ifdef _WIN32
+    using Native = void *;
+    static inline const Native invalid = reinterpret_cast<void *>(-1); // INVALID_HANDLE_VALUE
+#else
+    using Native = int;
+    static constexpr Native invalid = -1;
+#endif
+
+    FileDescriptor() = default;
+    explicit FileDescriptor(Native native) : m_native(native) { }
+    ~FileDescriptor() { close(); }
+    FileDescriptor(FileDescriptor &&other) noexcept : m_native(other.release()) { }
+    FileDescriptor &operator=(FileDescriptor &&other) noexcept
+    {
+        if (this != &other) {
+            close();
+            m_native = other.release();
+        }
+        return *this;
+    }
+    FileDescriptor(const FileDescriptor &) = delete;
+    FileDescriptor &operator=(const FileDescriptor &) = delete;
+
+    bool isValid() const { return m_native != invalid; }
+    explicit operator bool() const { return isValid(); }
+    /// The descriptor, still owned by this object.
+    Native get() const { return m_native; }
+    /// Gives up ownership: the caller closes the returned descriptor.
+    Native release()
+    {
+        const Native native = m_native;
+        m_native = invalid;
+        return native;
+    }
+    /// Closes now (no-op when already invalid).
+    void close();
+
+private:
+    Native m_native = invalid;
+};
+
+} // namespace SharedChild

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include "pipechannels.h"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <vector>
+
+namespace SharedChild::QtDetail {
+
+namespace {
+
+constexpr qsizetype readChunk = 64 * 1024;
+constexpr qsizetype readLimit = 1024 * 1024;
+
+void makeNonBlocking(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// write() to a pipe nobody reads raises SIGPIPE, which would kill an
+// application that did not ignore it. Block it in this thread for the call and
+// consume the one our write raised; a SIGPIPE pending before stays pending.
+ssize_t writeWithoutSigpipe(int fd, const char *data, std::size_t size)
+{
+    sigset_t sigpipeOnly;
+    sigemptyset(&sigpipeOnly);
+    sigaddset(&sigpipeOnly, SIGPIPE);
+    sigset_t saved;
+    ::pthread_sigmask(SIG_BLOCK, &sigpipeOnly, &saved);
+    sigset_t pendingBefore;
+    ::sigpending(&pendingBefore);
+
+    ssize_t written = 0;
+    do {
+        written = ::write(fd, data, size);
+    } while (written < 0 && errno == EINTR);
+    const int error = errno;
+
+    if (written < 0 && error == EPIPE && !sigismember(&pendingBefore, SIGPIPE)) {
+        const timespec noWait{};
+        while (::sigtimedwait(&sigpipeOnly, nullptr, &noWait) < 0 && errno == EINTR) { }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+    errno = error;
+    return written;
+}
+
+} // namespace
+
+OutputPipe::OutputPipe(FileDescriptor fd, std::function<void()> onData)
+    : m_fd(std::move(fd)), m_onData(std::move(onData))
+{
+    makeNonBlocking(m_fd.get());
+    m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Read);
+    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
+                     [this] { service(); });
+}
+
+void OutputPipe::service()
+{
+    if (readAvailable())
+        m_onData();
+}
+
+bool OutputPipe::readAvailable()
+{
+    // At most readLimit per call: a child that writes faster than we read must
+    // not grow the buffer between two readyRead signals without bound.
+    qsizetype total = 0;
+    while (m_fd.isValid() && total < readLimit) {
+        const qsizetype oldSize = m_buffer.size();
+        m_buffer.resize(oldSize + readChunk);
+        const ssize_t got = ::read(m_fd.get(), m_buffer.data() + oldSize, readChunk);
+        m_buffer.resize(oldSize + std::max<ssize_t>(got, 0));
+        if (got > 0) {
+            total += got;
+            continue;
+        }
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got == 0 || errno != EAGAIN)
+            close();
+        break;
+    }
+    return total > 0;
+}
+
+void OutputPipe::drainAndClose()
+{
+    while (m_fd.isValid()) {
+        if (readAvailable())
+            m_onData();
+        else
+            break;
+    }
+    close();
+}
+
+void OutputPipe::close()
+{
+    m_notifier.reset();
+    m_fd.close();
+}
+
+QByteArray OutputPipe::takeAll() { return std::exchange(m_buffer, {}); }
+
+InputPipe::InputPipe(FileDescriptor fd, std::function<void(qint64)> onWritten,
+                     std::function<void(int)> onError)
+    : m_fd(std::move(fd)), m_onWritten(std::move(onWritten)), m_onError(std::move(onError))
+{
+    makeNonBlocking(m_fd.get());
+    m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Write);
+    m_notifier->setEnabled(false);
+    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
+                     [this] { writeSome(); });
+}
+
+bool InputPipe::enqueue(const QByteArray &data)
+{
+    if (!m_fd.isValid() || m_closeWhenDrained)
+        return false;
+    m_pending.append(data);
+    updateNotifier();
+    return true;
+}
+
+void InputPipe::writeSome()
+{
+    qint64 total = 0;
+    while (m_fd.isValid() && !m_pending.isEmpty()) {
+        const ssize_t written = writeWithoutSigpipe(m_fd.get(), m_pending.constData(),
+                                                    static_cast<std::size_t>(m_pending.size()));
+        if (written < 0) {
+            if (errno == EAGAIN)
+                break;
+            const int error = errno;
+            close();
+            m_onError(error);
+            return;
+        }
+        m_pending.remove(0, written);
+        total += written;
+    }
+    if (m_closeWhenDrained && m_pending.isEmpty())
+        close();
+    else
+        updateNotifier();
+    if (total > 0)
+        m_onWritten(total);
+}
+
+void InputPipe::closeWhenDrained()
+{
+    m_closeWhenDrained = true;
+    if (m_pending.isEmpty())
+        close();
+}
+
+void InputPipe::close()
+{
+    m_notifier.reset();
+    m_fd.close();
+    m_pending.clear();
+}
+
+void InputPipe::updateNotifier()
+{
+    if (m_notifier)
+        m_notifier->setEnabled(!m_pending.isEmpty());
+}
+
+void servicePipesOnce(OutputPipe *out, OutputPipe *err, InputPipe *in, int exitDescriptor,
+                      int timeoutMsecs)
+{
+    std::vector<pollfd> watched;
+    if (exitDescriptor >= 0)
+        watched.push_back({exitDescriptor, POLLIN, 0});
+    for (OutputPipe *pipe : {out, err}) {
+        if (pipe && pipe->isOpen())
+            watched.push_back({pipe->descriptor(), POLLIN, 0});
+    }
+    if (in && in->isOpen() && in->hasPending())
+        watched.push_back({in->descriptor(), POLLOUT, 0});
+    if (::poll(watched.data(), watched.size(), timeoutMsecs) <= 0)
+        return;
+    // Servicing a pipe that is not ready costs one EAGAIN; simpler than matching.
+    for (OutputPipe *pipe : {out, err}) {
+        if (pipe && pipe->isOpen())
+            pipe->service();
+    }
+    if (in && in->isOpen() && in->hasPending())
+        in->writeSome();
+}
+
+} // namespace SharedChild::QtDetail

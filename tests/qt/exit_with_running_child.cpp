@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Leaves the program with children still running and objects still alive, to
+// show the waiter thread stops cleanly at exit: no hang, no crash in static
+// destruction. Modes: "app" (a QCoreApplication is destroyed first), "noapp"
+// (none ever existed), "leak" (the object outlives the application).
+
+#include <sharedchild/sharedchildprocess.h>
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+SharedChildProcess *startSleeper(QObject *parent, const char *seconds = "1000")
+{
+    auto *process = new SharedChildProcess(parent);
+    process->setProgram(QStringLiteral("sleep"));
+    process->setArguments({QString::fromLatin1(seconds)});
+    if (!process->start()) {
+        std::fprintf(stderr, "%s\n", qPrintable(process->errorString()));
+        std::exit(2);
+    }
+    return process;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const char *mode = argc > 1 ? argv[1] : "app";
+    if (std::strcmp(mode, "noapp") == 0) {
+        static SharedChildProcess staticProcess; // destroyed during static destruction
+        staticProcess.setProgram(QStringLiteral("sleep"));
+        staticProcess.setArguments({QStringLiteral("1000")});
+        if (!staticProcess.start())
+            return 2;
+        startSleeper(nullptr)->stop(100000); // leaked, with a pending SIGKILL deadline
+        return 0;
+    }
+    QCoreApplication app(argc, argv);
+    startSleeper(&app)->stop(100000);
+    if (std::strcmp(mode, "leak") == 0)
+        startSleeper(nullptr, "0.5"); // short: it holds ctest's output pipe until it ends
+    return 0;
+}

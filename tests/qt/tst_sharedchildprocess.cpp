@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: MIT
+#include <sharedchild/child.h>
+#include <sharedchild/sharedchildprocess.h>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString helper = QStringLiteral(SCTEST_HELPER);
+
+int countEntries(const char *directory)
+{
+    return static_cast<int>(
+            QDir(QString::fromLatin1(directory))
+                    .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
+                    .size());
+}
+
+int openFdCount() { return countEntries("/proc/self/fd"); }
+
+int threadCount() { return countEntries("/proc/self/task"); }
+
+bool processExists(qint64 pid)
+{
+    // A zombie still has a /proc entry; only a reaped process has none.
+    return QFile::exists(QStringLiteral("/proc/%1").arg(pid));
+}
+
+void configure(SharedChildProcess &process, const QStringList &arguments)
+{
+    process.setProgram(helper);
+    process.setArguments(arguments);
+}
+
+int childProcessCount()
+{
+    int children = 0;
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray fields = stat.readAll();
+        const QList<QByteArray> afterName = fields.mid(fields.lastIndexOf(')') + 2).split(' ');
+        if (afterName.size() > 1 && afterName[1] == self.toLatin1())
+            ++children;
+    }
+    return children;
+}
+
+// Lets the children of earlier tests end and their descriptors and threads
+// go, so that a test can take a baseline of its own.
+void settle()
+{
+    QTRY_COMPARE_WITH_TIMEOUT(childProcessCount(), 0, 10000);
+    int fds = -1;
+    int threads = -1;
+    for (int round = 0; round < 100 && (fds != openFdCount() || threads != threadCount());
+         ++round) {
+        fds = openFdCount();
+        threads = threadCount();
+        QTest::qWait(10);
+    }
+}
+
+bool isSharedChildWaiterThread()
+{
+    return QThread::currentThread()->objectName() == QStringLiteral("SharedChild waiter");
+}
+
+// Records every finished() with the thread it arrived in.
+struct FinishedLog
+{
+    explicit FinishedLog(SharedChildProcess &process)
+    {
+        QObject::connect(
+                &process, &SharedChildProcess::finished, &process,
+                [this](const SharedChildExitStatus &status) {
+                    statuses.push_back(status);
+                    threads.push_back(QThread::currentThread());
+                },
+                Qt::DirectConnection);
+    }
+    std::vector<SharedChildExitStatus> statuses;
+    std::vector<QThread *> threads;
+};
+
+// Runs every event already posted, so a duplicate finished() would show up.
+void drainEvents()
+{
+    for (int i = 0; i < 5; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+}
+
+} // namespace
+
+class tst_SharedChildProcess : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    // 1. finished() once per run, in the object's thread, whoever reaps.
+    void finishedOnceWhenTheWaiterThreadReaps();
+    void finishedOnceWhenAStdThreadWaits();
+    void finishedBeforeWaitForFinishedReturns();
+    void finishedBeforeWaitReturnsInOwnerThread();
+    void finishedInTheObjectsOwnThread();
+    // 2.
+    void killFromOneThreadWhileAnotherWaits();
+    // 3.
+    void tryWaitFromManyThreads();
+    // 4.
+    void stopEndsWithSigtermWhenThatSuffices();
+    void stopEscalatesToSigkill();
+    void stopDeadlineHoldsWhileOwnerThreadIsBlocked();
+    // 5.
+    void destroyWhileRunningLeavesNoZombie();
+    void detachOnDestroyLetsTheChildLive();
+    // 6.
+    void failedStartReportsAndLeaksNothing();
+    // 7.
+    void propertiesNotify();
+    void restartAfterFinish();
+    void startWhileRunningIsRefused();
+    void waitOnNeverStartedObject();
+    void environmentAndWorkingDirectory();
+    // 8.
+    void thousandConcurrentChildren();
+    // 9.
+    void coexistsWithQProcess();
+};
+
+void tst_SharedChildProcess::initTestCase()
+{
+    qInfo("backend: %s",
+          SharedChild::Child::backend() == SharedChild::Child::Backend::Pidfd ? "pidfd" : "waitid");
+    QVERIFY(QFile::exists(helper));
+}
+
+void tst_SharedChildProcess::finishedOnceWhenTheWaiterThreadReaps()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("exit"), QStringLiteral("3")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    QVERIFY(spy.wait(10000));
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+    QCOMPARE(log.statuses[0].exitCode(), 3);
+    QCOMPARE(log.threads[0], QThread::currentThread());
+    // Asking again, from anywhere, never emits a second time.
+    QCOMPARE(process.wait().exitCode(), 3);
+    QCOMPARE(process.tryWait().exitCode(), 3);
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+}
+
+void tst_SharedChildProcess::finishedOnceWhenAStdThreadWaits()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("0.2")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    SharedChildExitStatus fromThread;
+    std::thread waiter([&] { fromThread = process.wait(); });
+    waiter.join(); // the std::thread saw the exit before the event loop ran again
+    QVERIFY(fromThread.success());
+    QVERIFY(spy.wait(10000));
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+    QCOMPARE(log.statuses[0], fromThread);
+    QCOMPARE(log.threads[0], QThread::currentThread());
+}
+
+void tst_SharedChildProcess::finishedBeforeWaitForFinishedReturns()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("exit"), QStringLiteral("5")});
+    QVERIFY(process.start());
+    QVERIFY(process.waitForFinished(10000));
+    // No event loop has run: the emission happened inside waitForFinished().
+    QCOMPARE(log.statuses.size(), 1u);
+    QCOMPARE(log.statuses[0].exitCode(), 5);
+    QCOMPARE(process.state(), SharedChildProcess::Finished);
+    QVERIFY(process.waitForFinished(0)); // true at once for a finished run
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+}
+
+void tst_SharedChildProcess::finishedBeforeWaitReturnsInOwnerThread()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("exit"), QStringLiteral("6")});
+    QVERIFY(process.start());
+    const SharedChildExitStatus status = process.wait();
+    QCOMPARE(status.exitCode(), 6);
+    QCOMPARE(log.statuses.size(), 1u);
+    QCOMPARE(process.exitStatus(), status);
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+}
+
+void tst_SharedChildProcess::finishedInTheObjectsOwnThread()
+{
+    QThread worker;
+    worker.start();
+    auto *process = new SharedChildProcess;
+    configure(*process, {QStringLiteral("exit"), QStringLiteral("4")});
+    process->moveToThread(&worker);
+    std::atomic<QThread *> emittedIn{nullptr};
+    std::atomic<int> emissions{0};
+    connect(
+            process, &SharedChildProcess::finished, process,
+            [&] {
+                emittedIn = QThread::currentThread();
+                ++emissions;
+            },
+            Qt::DirectConnection);
+    bool started = false;
+    QMetaObject::invokeMethod(
+            process, [&] { started = process->start(); }, Qt::BlockingQueuedConnection);
+    QVERIFY(started);
+    QCOMPARE(process->wait().exitCode(), 4); // from this (foreign) thread
+    QTRY_COMPARE_WITH_TIMEOUT(emissions.load(), 1, 10000);
+    QCOMPARE(emittedIn.load(), &worker);
+    QVERIFY(!isSharedChildWaiterThread());
+    QMetaObject::invokeMethod(
+            process, [process] { delete process; }, Qt::BlockingQueuedConnection);
+    worker.quit();
+    worker.wait();
+    QCOMPARE(emissions.load(), 1);
+}
+
+void tst_SharedChildProcess::killFromOneThreadWhileAnotherWaits()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+
+    std::atomic<bool> waiting{false};
+    SharedChildExitStatus seenByWaiter;
+    std::thread waiter([&] {
+        waiting = true;
+        seenByWaiter = process.wait();
+    });
+    std::thread killer([&] {
+        while (!waiting)
+            std::this_thread::yield();
+        process.kill();
+    });
+    QVERIFY(spy.wait(10000)); // the owner's event loop runs meanwhile
+    killer.join();
+    waiter.join();
+    QCOMPARE(log.statuses.size(), 1u);
+    QCOMPARE(seenByWaiter.signalNumber(), SIGKILL);
+    QCOMPARE(log.statuses[0], seenByWaiter);
+    QCOMPARE(process.exitStatus(), seenByWaiter);
+    QVERIFY(!seenByWaiter.exitedNormally());
+}
+
+void tst_SharedChildProcess::tryWaitFromManyThreads()
+{
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+
+    constexpr int threadCount = 8;
+    std::vector<std::thread> threads;
+    std::atomic<int> validWhileRunning{0};
+    for (int i = 0; i < threadCount; ++i) {
+        threads.emplace_back([&] {
+            for (int round = 0; round < 200; ++round) {
+                if (process.tryWait().isValid())
+                    ++validWhileRunning;
+            }
+        });
+    }
+    for (auto &thread : threads)
+        thread.join();
+    threads.clear();
+    QCOMPARE(validWhileRunning.load(), 0);
+
+    process.kill();
+    QVERIFY(spy.wait(10000));
+    std::vector<SharedChildExitStatus> seen(threadCount);
+    for (int i = 0; i < threadCount; ++i)
+        threads.emplace_back([&, i] { seen[static_cast<std::size_t>(i)] = process.tryWait(); });
+    for (auto &thread : threads)
+        thread.join();
+    for (const auto &status : seen) {
+        QVERIFY(status.isValid());
+        QCOMPARE(status, process.exitStatus());
+        QCOMPARE(status.signalNumber(), SIGKILL);
+    }
+}
+
+void tst_SharedChildProcess::stopEndsWithSigtermWhenThatSuffices()
+{
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    QElapsedTimer timer;
+    timer.start();
+    process.stop(5000);
+    QVERIFY2(timer.elapsed() < 100, "stop() must not block");
+    QVERIFY(spy.wait(10000));
+    QVERIFY(timer.elapsed() < 4000); // well before the SIGKILL deadline
+    QCOMPARE(process.exitStatus().signalNumber(), SIGTERM);
+}
+
+void tst_SharedChildProcess::stopEscalatesToSigkill()
+{
+    QTemporaryDir dir;
+    const QString ready = dir.filePath(QStringLiteral("ready"));
+    SharedChildProcess process;
+    configure(process,
+              {QStringLiteral("--ready"), ready, QStringLiteral("ignore-term"),
+               QStringLiteral("1000")});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000); // SIGTERM is ignored from now on
+
+    QElapsedTimer timer;
+    timer.start();
+    process.stop(300);
+    QVERIFY2(timer.elapsed() < 100, "stop() must not block");
+    QVERIFY(spy.wait(10000));
+    QVERIFY2(timer.elapsed() >= 290, "SIGKILL came before the grace period ended");
+    QCOMPARE(process.exitStatus().signalNumber(), SIGKILL);
+}
+
+void tst_SharedChildProcess::stopDeadlineHoldsWhileOwnerThreadIsBlocked()
+{
+    QTemporaryDir dir;
+    const QString ready = dir.filePath(QStringLiteral("ready"));
+    SharedChildProcess process;
+    configure(process,
+              {QStringLiteral("--ready"), ready, QStringLiteral("ignore-term"),
+               QStringLiteral("1000")});
+    QVERIFY(process.start());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000);
+    process.stop(200);
+    // The owner thread now blocks without running its event loop; only the
+    // waiter thread can deliver the SIGKILL.
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(timer.elapsed() < 5000);
+    QCOMPARE(process.exitStatus().signalNumber(), SIGKILL);
+}
+
+void tst_SharedChildProcess::destroyWhileRunningLeavesNoZombie()
+{
+    auto process = std::make_unique<SharedChildProcess>();
+    configure(*process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QVERIFY(process->start());
+    const qint64 pid = process->processId();
+    QVERIFY(processExists(pid));
+    QElapsedTimer timer;
+    timer.start();
+    process.reset();
+    QVERIFY2(timer.elapsed() < 100, "destruction must not block");
+    QTRY_VERIFY_WITH_TIMEOUT(!processExists(pid), 10000); // killed and reaped
+}
+
+void tst_SharedChildProcess::detachOnDestroyLetsTheChildLive()
+{
+    QTemporaryDir dir;
+    const QString ready = dir.filePath(QStringLiteral("ready"));
+    auto process = std::make_unique<SharedChildProcess>();
+    process->setDetachOnDestroy(true);
+    configure(*process,
+              {QStringLiteral("--ready"), ready, QStringLiteral("sleep"), QStringLiteral("1000")});
+    QVERIFY(process->start());
+    const qint64 pid = process->processId();
+    process.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000);
+    // Still running (not a zombie) after its object is gone.
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    QVERIFY(stat.open(QIODevice::ReadOnly));
+    const QByteArray fields = stat.readAll();
+    const QByteArray state = fields.mid(fields.lastIndexOf(')') + 2, 1);
+    QVERIFY2(state != "Z", fields.constData());
+    // Once it ends, it is still reaped: no zombie is left.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGTERM), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!processExists(pid), 10000);
+}
+
+void tst_SharedChildProcess::failedStartReportsAndLeaksNothing()
+{
+    {
+        // Start the waiter thread first so that it is not counted as a leak.
+        SharedChildProcess warmUp;
+        configure(warmUp, {QStringLiteral("exit"), QStringLiteral("0")});
+        QVERIFY(warmUp.start());
+        QVERIFY(warmUp.waitForFinished(10000));
+    }
+    settle();
+    const int fdsBefore = openFdCount();
+    const int threadsBefore = threadCount();
+    const QString missing = QStringLiteral("/nonexistent/sharedchild-no-such-program");
+    for (int i = 0; i < 20; ++i) {
+        SharedChildProcess process;
+        process.setProgram(missing);
+        QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+        QSignalSpy finished(&process, &SharedChildProcess::finished);
+        QSignalSpy started(&process, &SharedChildProcess::started);
+        QVERIFY(!process.start());
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors[0][0].value<SharedChildProcess::ProcessError>(),
+                 SharedChildProcess::FailedToStart);
+        QVERIFY2(process.errorString().contains(missing), qPrintable(process.errorString()));
+        QVERIFY2(process.errorString().contains(QStringLiteral("No such file or directory")),
+                 qPrintable(process.errorString()));
+        QCOMPARE(process.state(), SharedChildProcess::NotRunning);
+        QVERIFY(!process.waitForFinished(0));
+        drainEvents();
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(started.size(), 0);
+    }
+    QCOMPARE(openFdCount(), fdsBefore);
+    QCOMPARE(threadCount(), threadsBefore);
+    QCOMPARE(childProcessCount(), 0);
+}
+
+void tst_SharedChildProcess::propertiesNotify()
+{
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("exit"), QStringLiteral("2")});
+    QSignalSpy state(&process, &SharedChildProcess::stateChanged);
+    QSignalSpy running(&process, &SharedChildProcess::runningChanged);
+    QSignalSpy pid(&process, &SharedChildProcess::processIdChanged);
+    QSignalSpy status(&process, &SharedChildProcess::exitStatusChanged);
+    QSignalSpy finished(&process, &SharedChildProcess::finished);
+
+    QCOMPARE(process.state(), SharedChildProcess::NotRunning);
+    QCOMPARE(process.processId(), 0);
+    QVERIFY(!process.exitStatus().isValid());
+
+    QVERIFY(process.start());
+    QCOMPARE(process.state(), SharedChildProcess::Running);
+    QVERIFY(process.isRunning());
+    QCOMPARE(state.size(), 1);
+    QCOMPARE(state[0][0].value<SharedChildProcess::State>(), SharedChildProcess::Running);
+    QCOMPARE(running.size(), 1);
+    QCOMPARE(running[0][0].toBool(), true);
+    QCOMPARE(pid.size(), 1);
+    QCOMPARE(pid[0][0].toLongLong(), process.processId());
+    QVERIFY(process.processId() > 0);
+
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(process.state(), SharedChildProcess::Finished);
+    QVERIFY(!process.isRunning());
+    QCOMPARE(state.size(), 2);
+    QCOMPARE(state[1][0].value<SharedChildProcess::State>(), SharedChildProcess::Finished);
+    QCOMPARE(running.size(), 2);
+    QCOMPARE(running[1][0].toBool(), false);
+    QCOMPARE(status.size(), 1);
+    QCOMPARE(process.exitStatus().exitCode(), 2);
+    QCOMPARE(pid.size(), 1); // the PID stays readable after the run
+    QVERIFY(process.processId() > 0);
+
+    // The status is readable through the meta-object too (as QML sees it).
+    const QVariant viaProperty = process.property("exitStatus");
+    QVERIFY(viaProperty.canConvert<SharedChildExitStatus>());
+    QCOMPARE(viaProperty.value<SharedChildExitStatus>().exitCode(), 2);
+}
+
+void tst_SharedChildProcess::restartAfterFinish()
+{
+    SharedChildProcess process;
+    FinishedLog log(process);
+    configure(process, {QStringLiteral("exit"), QStringLiteral("1")});
+    QSignalSpy finished(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    const qint64 firstPid = process.processId();
+    QVERIFY(finished.wait(10000));
+
+    configure(process, {QStringLiteral("exit"), QStringLiteral("7")});
+    QSignalSpy status(&process, &SharedChildProcess::exitStatusChanged);
+    QVERIFY(process.start());
+    QVERIFY(process.processId() != firstPid);
+    QVERIFY(!process.exitStatus().isValid()); // the old status is gone with the new run
+    QCOMPARE(status.size(), 1);
+    QVERIFY(finished.wait(10000));
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 2u);
+    QCOMPARE(log.statuses[0].exitCode(), 1);
+    QCOMPARE(log.statuses[1].exitCode(), 7);
+}
+
+void tst_SharedChildProcess::startWhileRunningIsRefused()
+{
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QVERIFY(process.start());
+    const qint64 pid = process.processId();
+    QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+    QVERIFY(!process.start());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors[0][0].value<SharedChildProcess::ProcessError>(),
+             SharedChildProcess::AlreadyRunning);
+    QVERIFY(process.errorString().contains(QStringLiteral("already running")));
+    QCOMPARE(process.processId(), pid); // the running child is untouched
+    QVERIFY(process.isRunning());
+    process.kill();
+    QCOMPARE(process.wait().signalNumber(), SIGKILL);
+}
+
+void tst_SharedChildProcess::waitOnNeverStartedObject()
+{
+    SharedChildProcess process;
+    QVERIFY(!process.waitForFinished(0));
+    QVERIFY(!process.wait().isValid());
+    QVERIFY(!process.tryWait().isValid());
+    process.kill(); // no-ops
+    process.stop(10);
+    QCOMPARE(process.state(), SharedChildProcess::NotRunning);
+}
+
+void tst_SharedChildProcess::environmentAndWorkingDirectory()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("out"));
+    SharedChildProcess process;
+    configure(process,
+              {QStringLiteral("--out"), out, QStringLiteral("env"),
+               QStringLiteral("SHAREDCHILD_PROBE")});
+    process.setEnvironment({QStringLiteral("SHAREDCHILD_PROBE=hello")});
+    QVERIFY(process.start());
+    QVERIFY(process.wait().success());
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().trimmed(), QByteArray("hello"));
+
+    configure(process, {QStringLiteral("--out"), out, QStringLiteral("cwd")});
+    process.setEnvironment({});
+    process.setWorkingDirectory(dir.path());
+    QVERIFY(process.start());
+    QVERIFY(process.wait().success());
+    file.close();
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromLocal8Bit(file.readAll().trimmed()), QDir(dir.path()).canonicalPath());
+}
+
+void tst_SharedChildProcess::thousandConcurrentChildren()
+{
+    {
+        SharedChildProcess warmUp; // the waiter thread exists from here on
+        configure(warmUp, {QStringLiteral("exit"), QStringLiteral("0")});
+        QVERIFY(warmUp.start());
+        QVERIFY(warmUp.waitForFinished(10000));
+    }
+    settle();
+    const int threadsBefore = threadCount();
+    const int fdsBefore = openFdCount();
+    const bool blockingThreadPerChild
+            = SharedChild::Child::backend() == SharedChild::Child::Backend::Waitid;
+
+    constexpr int childCount = 1000;
+    std::vector<std::unique_ptr<SharedChildProcess>> processes;
+    std::vector<int> emissions(childCount, 0);
+    int finishedTotal = 0;
+    for (int i = 0; i < childCount; ++i) {
+        auto process = std::make_unique<SharedChildProcess>();
+        configure(*process, {QStringLiteral("exit"), QString::number(i % 200)});
+        connect(process.get(), &SharedChildProcess::finished, this,
+                [&, i](const SharedChildExitStatus &status) {
+                    ++emissions[static_cast<std::size_t>(i)];
+                    ++finishedTotal;
+                    QCOMPARE(status.exitCode(), i % 200);
+                });
+        QVERIFY(process->start());
+        processes.push_back(std::move(process));
+    }
+    int peakThreads = threadCount();
+    QTRY_COMPARE_WITH_TIMEOUT(finishedTotal, childCount, 60000);
+    peakThreads = std::max(peakThreads, threadCount());
+    drainEvents();
+    for (int count : emissions)
+        QCOMPARE(count, 1);
+    if (blockingThreadPerChild) {
+        // The waitid backend parks one thread per running child; they end with them.
+        QTRY_VERIFY_WITH_TIMEOUT(threadCount() <= threadsBefore + 2, 10000);
+    } else {
+        QVERIFY2(peakThreads <= threadsBefore + 2,
+                 qPrintable(
+                         QStringLiteral("threads: %1 -> %2").arg(threadsBefore).arg(peakThreads)));
+    }
+    processes.clear();
+    QCOMPARE(openFdCount(), fdsBefore);
+    QCOMPARE(childProcessCount(), 0);
+}
+
+void tst_SharedChildProcess::coexistsWithQProcess()
+{
+    constexpr int pairs = 10;
+    std::vector<std::unique_ptr<QProcess>> qprocesses;
+    std::vector<std::unique_ptr<SharedChildProcess>> ours;
+    for (int i = 0; i < pairs; ++i) {
+        auto qprocess = std::make_unique<QProcess>();
+        qprocess->start(helper, {QStringLiteral("exit"), QString::number(10 + i)});
+        auto process = std::make_unique<SharedChildProcess>();
+        configure(*process, {QStringLiteral("exit"), QString::number(50 + i)});
+        QVERIFY(process->start());
+        qprocesses.push_back(std::move(qprocess));
+        ours.push_back(std::move(process));
+    }
+    for (int i = 0; i < pairs; ++i) {
+        QVERIFY(qprocesses[static_cast<std::size_t>(i)]->waitForFinished(10000));
+        QCOMPARE(qprocesses[static_cast<std::size_t>(i)]->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(qprocesses[static_cast<std::size_t>(i)]->exitCode(), 10 + i);
+        QVERIFY(ours[static_cast<std::size_t>(i)]->waitForFinished(10000));
+        QCOMPARE(ours[static_cast<std::size_t>(i)]->exitStatus().exitCode(), 50 + i);
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_SharedChildProcess)
+#include "tst_sharedchildprocess.moc"

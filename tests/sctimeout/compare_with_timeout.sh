@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs a table of invocations through coreutils timeout and through sctimeout
+# and compares their exit statuses (as the shell sees them: 128+N for death
+# by signal N). Rows with a deadline also check that sctimeout ended within
+# 0.5 s after it. Usage: compare_with_timeout.sh SCTIMEOUT SCTEST_HELPER
+set -u
+sctimeout=$1
+helper=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+noexec="$scratch/not-executable"
+echo '#!/bin/sh' > "$noexec"
+chmod 644 "$noexec"
+
+passed=0
+failed=0
+
+now() { date +%s.%N; }
+
+# row DEADLINE ARGS... (DEADLINE "-" when the run must not time out)
+row() {
+    local deadline=$1
+    shift
+    { timeout "$@"; } >/dev/null 2>&1
+    local expected=$?
+    local start end
+    start=$(now)
+    { "$sctimeout" "$@"; } >/dev/null 2>&1
+    local actual=$?
+    end=$(now)
+    local elapsed
+    elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+    local verdict=ok
+    if [[ $actual -ne $expected ]]; then
+        verdict="exit $actual, timeout gave $expected"
+    elif [[ $deadline != - ]] && ! awk -v e="$elapsed" -v d="$deadline" 'BEGIN { exit !(e >= d - 0.01 && e <= d + 0.5) }'; then
+        verdict="took ${elapsed}s for a ${deadline}s deadline"
+    fi
+    if [[ $verdict == ok ]]; then
+        passed=$((passed + 1))
+        printf 'PASS  %-3s %6.3fs  sctimeout %s\n' "$actual" "$elapsed" "$*"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL  %s  sctimeout %s\n' "$verdict" "$*"
+    fi
+}
+
+# The command finishes first: its own status.
+row - 5 true
+row - 5 false
+row - 5 sh -c 'exit 3'
+row - 5 sh -c 'exit 7' extra-arg
+row - 0 sleep 0.1                                  # 0 disables the timeout
+row - 5 "$helper" raise 10                         # SIGUSR1: 138
+row - 5 "$helper" raise 6                          # SIGABRT: 134
+row - 5 "$helper" exit 124                         # a genuine 124 from the command
+
+# Timeouts: 124, or the command's status with --preserve-status.
+row 0.3 0.3 sleep 10
+row 0.3 0.3s sleep 10
+row 0.3 0.005m sleep 10
+row 0.3 3e-1 sleep 10
+row 0.3 --preserve-status 0.3 sleep 10             # 143
+row 0.3 -s INT 0.3 sleep 10
+row 0.3 -s SIGHUP --preserve-status 0.3 sleep 10   # 129
+row 0.3 --signal=USR1 0.3 sleep 10
+row 0.3 -s 9 0.3 sleep 10                          # KILL: 137 even without --preserve-status
+row 0.3 -s KILL --preserve-status 0.3 sleep 10
+row 0.3 -v 0.3 sleep 10
+row 0.3 --verbose -k 5 0.3 sleep 10                # TERM suffices, no KILL
+
+# -k: the command ignores TERM and has to be killed: 137.
+row 0.6 -k 0.3 0.3 "$helper" ignore-term 10
+row 0.6 --kill-after=0.3 -s TERM 0.3 "$helper" ignore-term 10
+row 0.6 --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
+
+# The command cannot run: 126 / 127.
+row - 5 /nonexistent/program
+row - 5 sharedchild-no-such-command
+row - 5 "$noexec"
+row - 5 /tmp
+
+# sctimeout itself fails: 125.
+row - x sleep 1
+row - -1 sleep 1
+row - 5
+row - 
+row - -s NOSUCHSIGNAL 1 true
+row - -k bogus 1 true
+row - --no-such-option 1 true
+row - 1.5q true
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
