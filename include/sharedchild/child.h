@@ -13,6 +13,10 @@
 
 namespace SharedChild {
 
+namespace Detail {
+class ProcessHandle;
+}
+
 /// A running (or finished) child process that any number of threads may wait
 /// on, poll, signal and kill at the same time. Signals can never reach another
 /// process that reused the child's PID: the PID stays reserved until the child
@@ -43,6 +47,14 @@ public:
     /// process started. An unknown name makes spawn() throw EINVAL.
     static Backend backend();
 
+    /// Takes over a child this process started by other means (posix_spawn,
+    /// QProcess::startDetached-style code, a third-party library), so that it
+    /// gets the same race-free handling. By its pidfd (Linux; ownership passes
+    /// to the Child) or by its PID. Throws std::system_error: ECHILD unless it
+    /// is an unreaped child of this process. Nothing else may reap it afterwards.
+    static std::shared_ptr<Child> adopt(FileDescriptor pidfd);
+    static std::shared_ptr<Child> adopt(std::int64_t pid);
+
     ~Child();
     Child(const Child &) = delete;
     Child &operator=(const Child &) = delete;
@@ -72,6 +84,18 @@ public:
     /// exited. An invalid signal number throws std::system_error (EINVAL).
     void sendSignal(int signal);
 
+    /// Sends `signal` to the child's whole process group (the child and its
+    /// descendants that stayed in the group). Only for a child started with
+    /// Command::setNewProcessGroup(true) (else throws EINVAL), and only while
+    /// the child is unreaped, so the group ID cannot have been reused; a no-op
+    /// once the child's status is known. POSIX only (ENOTSUP elsewhere).
+    void killProcessGroup(int signal);
+
+    /// The signal that stopped the child (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, or
+    /// SIGTRAP under ptrace), or empty while it runs or once it has exited.
+    /// Peeks: the stop report stays for others (e.g. a shell) to collect.
+    std::optional<int> stopped();
+
     /// The parent's end of a Stdio::pipe() stream, handed out once: later
     /// calls, and streams that are not pipes, give an invalid FileDescriptor.
     /// Any thread.
@@ -87,6 +111,7 @@ public:
 private:
     struct Private;
     explicit Child(std::unique_ptr<Private> d);
+    static std::shared_ptr<Child> adoptHandle(std::unique_ptr<Detail::ProcessHandle> handle);
     std::unique_ptr<Private> d;
 };
 

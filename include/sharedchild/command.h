@@ -49,6 +49,13 @@ public:
     bool newProcessGroup() const { return m_newProcessGroup; }
     Command &setNewProcessGroup(bool enabled);
 
+    /// Linux: the child gets SIGKILL when this process dies (PR_SET_PDEATHSIG).
+    /// Such children are started from a long-lived thread of the library, since
+    /// the kernel ties the signal to the thread that spawned the child. Spawning
+    /// throws ENOTSUP where the OS has no such mechanism.
+    bool killOnParentDeath() const { return m_killOnParentDeath; }
+    Command &setKillOnParentDeath(bool enabled);
+
 private:
     std::string m_program;
     std::vector<std::string> m_arguments;
@@ -58,6 +65,7 @@ private:
     Stdio m_stdout = Stdio::inherit();
     Stdio m_stderr = Stdio::inherit();
     bool m_newProcessGroup = false;
+    bool m_killOnParentDeath = false;
 };
 
 } // namespace SharedChild

@@ -26,10 +26,10 @@ class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
 
 public:
     SharedChildExitStatus() = default;
-    SharedChildExitStatus(const SharedChild::ExitStatus &status) // NOLINT(google-explicit-constructor)
+    SharedChildExitStatus(
+            const SharedChild::ExitStatus &status) // NOLINT(google-explicit-constructor)
         : SharedChild::ExitStatus(status)
-    {
-    }
+    { }
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
     QString text() const { return QString::fromStdString(toString()); }

@@ -11,6 +11,7 @@
 
 #include <sharedchild/child.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
@@ -32,6 +33,7 @@ struct Child::Private
     std::array<FileDescriptor, 3> pipes; // guarded by mutex
     std::string program;
     std::int64_t pid = 0;
+    bool processGroupLeader = false;
 
     std::mutex mutex;
     std::condition_variable stateChanged;
@@ -200,6 +202,26 @@ std::shared_ptr<Child> Child::spawn(const Command &command)
     d->pipes = std::move(spawned.pipes);
     d->program = command.program();
     d->pid = d->handle->pid();
+    d->processGroupLeader = command.newProcessGroup();
+    return std::shared_ptr<Child>(new Child(std::move(d)));
+}
+
+std::shared_ptr<Child> Child::adopt(FileDescriptor pidfd)
+{
+    return adoptHandle(Detail::adoptProcess(std::move(pidfd)));
+}
+
+std::shared_ptr<Child> Child::adopt(std::int64_t pid)
+{
+    return adoptHandle(Detail::adoptProcess(pid));
+}
+
+std::shared_ptr<Child> Child::adoptHandle(std::unique_ptr<Detail::ProcessHandle> handle)
+{
+    auto d = std::make_unique<Private>();
+    d->pid = handle->pid();
+    d->program = "pid " + std::to_string(d->pid);
+    d->handle = std::move(handle);
     return std::shared_ptr<Child>(new Child(std::move(d)));
 }
 
@@ -237,6 +259,28 @@ void Child::sendSignal(int signal)
 {
     Detail::validateSignal(signal);
     d->signalIfRunning([this, signal] { d->handle->signal(signal); });
+}
+
+void Child::killProcessGroup(int signal)
+{
+    Detail::validateSignal(signal);
+    if (!d->processGroupLeader) {
+        throw std::system_error(EINVAL, std::generic_category(),
+                                d->program + ": not started with setNewProcessGroup(true)");
+    }
+    d->signalIfRunning([this, signal] { d->handle->signalGroup(signal); });
+}
+
+std::optional<int> Child::stopped()
+{
+    std::lock_guard lock(d->mutex);
+    if (d->state == State::Exited || d->state == State::Lost)
+        return std::nullopt;
+    try {
+        return d->handle->peekStopSignal();
+    } catch (const std::system_error &) {
+        return std::nullopt; // lost: the waits report that
+    }
 }
 
 FileDescriptor Child::takeStdin()

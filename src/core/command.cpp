@@ -63,4 +63,10 @@ Command &Command::setNewProcessGroup(bool enabled)
     return *this;
 }
 
+Command &Command::setKillOnParentDeath(bool enabled)
+{
+    m_killOnParentDeath = enabled;
+    return *this;
+}
+
 } // namespace SharedChild

@@ -39,8 +39,14 @@ public:
     /// Throws ECHILD when something else reaped it first.
     virtual ExitStatus reap() = 0;
 
+    /// The signal that stopped the child (SIGSTOP, SIGTSTP, SIGTRAP for a
+    /// ptrace stop), peeked without consuming the report; empty while it runs.
+    virtual std::optional<int> peekStopSignal() = 0;
+
     /// Signals the child; a child that is already gone is not an error.
     virtual void signal(int signal) = 0;
+    /// Signals the child's process group, whose ID is the child's PID.
+    virtual void signalGroup(int signal) = 0;
     virtual void kill() = 0;
     virtual void terminate() = 0;
 
@@ -62,5 +68,11 @@ struct SpawnedProcess
 
 /// Starts `command` with the backend chosen by Child::backend().
 SpawnedProcess spawnProcess(const Command &command);
+
+/// A handle for a process this one started by other means: by its pidfd
+/// (Linux; ownership is taken) or by its PID. Throws ECHILD unless the process
+/// is an unreaped child of this process.
+std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle);
+std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid);
 
 } // namespace SharedChild::Detail

@@ -14,6 +14,7 @@
 //   stream MIB       write MIB MiB to stdout and to stderr while reading stdin
 //                    to its end; exit 0 if stdin held exactly MIB MiB, else 1
 //   close-stdout S   close stdout, then sleep S seconds
+//   burn MS MIB      burn MS milliseconds of CPU and touch MIB MiB of memory
 //   close-stdin S    close stdin, then sleep S seconds
 //   wait-file FILE   wait until FILE exists (at most 120 s), print "exiting", exit 0
 //
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
@@ -36,6 +38,7 @@
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -141,6 +144,22 @@ int streamAll(long long total)
     return received == total ? 0 : 1;
 }
 
+// Uses `milliseconds` of CPU time in user mode and keeps `mebibytes` resident.
+int burn(int milliseconds, long long mebibytes)
+{
+    const auto size = static_cast<std::size_t>(mebibytes) * 1024 * 1024;
+    std::vector<char> memory(size);
+    for (std::size_t i = 0; i < size; i += 4096)
+        memory[i] = static_cast<char>(i);
+    const auto start = std::clock();
+    volatile unsigned long spin = 0;
+    while ((std::clock() - start) * 1000 / CLOCKS_PER_SEC < static_cast<std::clock_t>(milliseconds))
+        spin = spin + 1;
+    volatile char keepMemory = size > 0 ? memory[size / 2] : 0; // the pages must stay touched
+    (void)keepMemory;
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -236,6 +255,10 @@ int main(int argc, char **argv)
         markReady(ready);
         sleepSeconds(std::atof(value));
         return 0;
+    }
+    if (mode == "burn" && value && arg + 2 < argc) {
+        markReady(ready);
+        return burn(std::atoi(value), std::atoll(argv[arg + 2]));
     }
     if (mode == "close-stdin" && value) {
         ::close(0);

@@ -3,12 +3,15 @@
 // says so (that is how the test suite covers the portable POSIX backend here).
 
 #include "../posix/waitidhandle.h"
+#include "clonespawn.h"
 #include "pidfdhandle.h"
+#include "spawnerthread.h"
 
 #include <cerrno>
 #include <cstdlib>
 #include <string>
 #include <system_error>
+#include <unistd.h>
 #include <variant>
 
 namespace SharedChild {
@@ -45,9 +48,36 @@ namespace Detail {
 
 SpawnedProcess spawnProcess(const Command &command)
 {
+    const bool waitid = Child::backend() == Child::Backend::Waitid;
+    if (!command.killOnParentDeath())
+        return waitid ? spawnWithWaitid(command) : spawnWithPidfd(command);
+
+    // posix_spawn() cannot set PR_SET_PDEATHSIG: such children are cloned,
+    // from the long-lived spawner thread, whichever backend then watches them.
+    SpawnedProcess spawned;
+    runOnSpawnerThread([&] {
+        if (!waitid) {
+            spawned = spawnWithPidfd(command);
+            return;
+        }
+        SpawnPlan plan = makeSpawnPlan(command);
+        const SpawnedChild child = cloneAndExec(plan);
+        ::close(child.pidfd);
+        spawned = {makeWaitidHandle(child.pid), std::move(plan.parentEnds)};
+    });
+    return spawned;
+}
+
+std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle)
+{
+    return adoptWithPidfd(std::move(handle));
+}
+
+std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid)
+{
     if (Child::backend() == Child::Backend::Waitid)
-        return spawnWithWaitid(command);
-    return spawnWithPidfd(command);
+        return adoptWithWaitid(static_cast<pid_t>(pid));
+    return adoptWithPidfd(static_cast<pid_t>(pid));
 }
 
 } // namespace Detail

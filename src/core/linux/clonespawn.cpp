@@ -5,6 +5,7 @@
 #include <csignal>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -20,6 +21,8 @@ struct ChildContext
 {
     const SpawnPlan *plan = nullptr;
     bool newProcessGroup = false;
+    bool killOnParentDeath = false;
+    pid_t parentPid = 0;
     int error = 0;
     SpawnStage failedStage = SpawnStage::Exec;
 };
@@ -46,6 +49,15 @@ int childMain(void *argument)
     }
     if (streamsReady && plan.mergeStderrIntoStdout)
         streamsReady = ::dup2(1, 2) == 2;
+
+    if (context->killOnParentDeath) {
+        // The parent may have died before the request took effect: then no
+        // SIGKILL is coming, and we must not outlive it (prctl(2) advises this).
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+            streamsReady = false;
+        else if (::getppid() != context->parentPid)
+            ::kill(::getpid(), SIGKILL);
+    }
 
     if (!streamsReady) {
         context->failedStage = SpawnStage::Stdio;
@@ -122,6 +134,8 @@ SpawnedChild cloneAndExec(const SpawnPlan &plan)
     ChildContext context;
     context.plan = &plan;
     context.newProcessGroup = plan.command->newProcessGroup();
+    context.killOnParentDeath = plan.command->killOnParentDeath();
+    context.parentPid = ::getpid();
 
     const ChildStack stack;
     SpawnedChild child;

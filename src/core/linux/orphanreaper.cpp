@@ -66,7 +66,8 @@ private:
         ::pthread_sigmask(SIG_SETMASK, &all, nullptr); // signals are for the application's threads
         std::array<epoll_event, 64> events{};
         for (;;) {
-            const int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), -1);
+            const int ready
+                    = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), -1);
             for (int i = 0; i < ready; ++i) {
                 const int pidfd = events[static_cast<std::size_t>(i)].data.fd;
                 if (tryReap(pidfd)) {

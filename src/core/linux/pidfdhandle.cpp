@@ -10,7 +10,9 @@
 #include <climits>
 #include <csignal>
 #include <ctime>
+#include <fstream>
 #include <poll.h>
+#include <string>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <system_error>
@@ -111,6 +113,26 @@ public:
         }
     }
 
+    std::optional<int> peekStopSignal() override
+    {
+        for (;;) {
+            siginfo_t info{};
+            if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(m_pidfd), &info,
+                         WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT)
+                == 0)
+                return stopSignalFrom(info);
+            if (errno != EINTR)
+                throwErrno("waitid");
+        }
+    }
+
+    void signalGroup(int signal) override
+    {
+        // The group ID is the child's PID, which the unreaped child still holds.
+        if (::kill(-m_pid, signal) != 0 && errno != ESRCH)
+            throwErrno("kill");
+    }
+
     void signal(int signal) override
     {
         if (pidfdSendSignal(m_pidfd, signal) != 0 && errno != ESRCH)
@@ -139,6 +161,42 @@ SpawnedProcess spawnWithPidfd(const Command &command)
     SpawnPlan plan = makeSpawnPlan(command);
     const SpawnedChild child = cloneAndExec(plan);
     return {std::make_unique<PidfdHandle>(child.pid, child.pidfd), std::move(plan.parentEnds)};
+}
+
+std::unique_ptr<ProcessHandle> adoptWithPidfd(FileDescriptor pidfd)
+{
+    const std::string what = "pidfd " + std::to_string(pidfd.get()) + ": cannot adopt";
+    siginfo_t info{};
+    while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd.get()), &info,
+                    WEXITED | WNOHANG | WNOWAIT)
+           != 0) {
+        if (errno != EINTR)
+            throw std::system_error(errno, std::generic_category(), what);
+    }
+    // The PID of a pidfd, from the kernel's description of the descriptor.
+    std::ifstream fdinfo("/proc/self/fdinfo/" + std::to_string(pidfd.get()));
+    std::string line;
+    while (std::getline(fdinfo, line)) {
+        if (line.rfind("Pid:", 0) == 0) {
+            const pid_t pid = std::stoi(line.substr(4));
+            return std::make_unique<PidfdHandle>(pid, pidfd.release());
+        }
+    }
+    throw std::system_error(EBADF, std::generic_category(), what + " (not a pidfd)");
+}
+
+std::unique_ptr<ProcessHandle> adoptWithPidfd(pid_t pid)
+{
+    FileDescriptor pidfd(pidfdOpenWithFlags(pid, 0));
+    if (!pidfd) {
+        throw std::system_error(errno, std::generic_category(),
+                                "pid " + std::to_string(pid) + ": cannot adopt");
+    }
+    try {
+        return adoptWithPidfd(std::move(pidfd));
+    } catch (const std::system_error &error) {
+        throw std::system_error(error.code(), "pid " + std::to_string(pid) + ": cannot adopt");
+    }
 }
 
 bool pidfdBackendAvailable()

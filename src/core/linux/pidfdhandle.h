@@ -3,6 +3,8 @@
 
 #include "../processhandle.h"
 
+#include <sys/types.h>
+
 namespace SharedChild::Detail {
 
 /// The Linux backend. The child is started by clone(CLONE_VM | CLONE_VFORK |
@@ -11,6 +13,10 @@ namespace SharedChild::Detail {
 /// the parent's memory. Waits poll() the pidfd, reaps use waitid(P_PIDFD),
 /// signals use pidfd_send_signal().
 SpawnedProcess spawnWithPidfd(const Command &command);
+
+/// Takes over an unreaped child of ours by its pidfd or its PID (ECHILD otherwise).
+std::unique_ptr<ProcessHandle> adoptWithPidfd(FileDescriptor pidfd);
+std::unique_ptr<ProcessHandle> adoptWithPidfd(pid_t pid);
 
 /// True when this kernel has everything the pidfd backend needs.
 bool pidfdBackendAvailable();

@@ -13,20 +13,20 @@ namespace SharedChild {
 std::string signalName(int signal)
 {
     static constexpr std::array names = {
-        std::pair{SIGHUP, "SIGHUP"},   std::pair{SIGINT, "SIGINT"},
-        std::pair{SIGQUIT, "SIGQUIT"}, std::pair{SIGILL, "SIGILL"},
-        std::pair{SIGTRAP, "SIGTRAP"}, std::pair{SIGABRT, "SIGABRT"},
-        std::pair{SIGBUS, "SIGBUS"},   std::pair{SIGFPE, "SIGFPE"},
-        std::pair{SIGKILL, "SIGKILL"}, std::pair{SIGUSR1, "SIGUSR1"},
-        std::pair{SIGSEGV, "SIGSEGV"}, std::pair{SIGUSR2, "SIGUSR2"},
-        std::pair{SIGPIPE, "SIGPIPE"}, std::pair{SIGALRM, "SIGALRM"},
-        std::pair{SIGTERM, "SIGTERM"}, std::pair{SIGCHLD, "SIGCHLD"},
-        std::pair{SIGCONT, "SIGCONT"}, std::pair{SIGSTOP, "SIGSTOP"},
-        std::pair{SIGTSTP, "SIGTSTP"}, std::pair{SIGTTIN, "SIGTTIN"},
-        std::pair{SIGTTOU, "SIGTTOU"}, std::pair{SIGURG, "SIGURG"},
-        std::pair{SIGXCPU, "SIGXCPU"}, std::pair{SIGXFSZ, "SIGXFSZ"},
-        std::pair{SIGVTALRM, "SIGVTALRM"}, std::pair{SIGPROF, "SIGPROF"},
-        std::pair{SIGWINCH, "SIGWINCH"}, std::pair{SIGSYS, "SIGSYS"},
+            std::pair{SIGHUP, "SIGHUP"},       std::pair{SIGINT, "SIGINT"},
+            std::pair{SIGQUIT, "SIGQUIT"},     std::pair{SIGILL, "SIGILL"},
+            std::pair{SIGTRAP, "SIGTRAP"},     std::pair{SIGABRT, "SIGABRT"},
+            std::pair{SIGBUS, "SIGBUS"},       std::pair{SIGFPE, "SIGFPE"},
+            std::pair{SIGKILL, "SIGKILL"},     std::pair{SIGUSR1, "SIGUSR1"},
+            std::pair{SIGSEGV, "SIGSEGV"},     std::pair{SIGUSR2, "SIGUSR2"},
+            std::pair{SIGPIPE, "SIGPIPE"},     std::pair{SIGALRM, "SIGALRM"},
+            std::pair{SIGTERM, "SIGTERM"},     std::pair{SIGCHLD, "SIGCHLD"},
+            std::pair{SIGCONT, "SIGCONT"},     std::pair{SIGSTOP, "SIGSTOP"},
+            std::pair{SIGTSTP, "SIGTSTP"},     std::pair{SIGTTIN, "SIGTTIN"},
+            std::pair{SIGTTOU, "SIGTTOU"},     std::pair{SIGURG, "SIGURG"},
+            std::pair{SIGXCPU, "SIGXCPU"},     std::pair{SIGXFSZ, "SIGXFSZ"},
+            std::pair{SIGVTALRM, "SIGVTALRM"}, std::pair{SIGPROF, "SIGPROF"},
+            std::pair{SIGWINCH, "SIGWINCH"},   std::pair{SIGSYS, "SIGSYS"},
     };
     for (const auto &[number, name] : names) {
         if (number == signal)
@@ -45,7 +45,8 @@ void validateSignal(int signal)
 {
     if (signal < 0 || signal >= NSIG) {
         throw std::system_error(EINVAL, std::generic_category(),
-                                "signal " + std::to_string(signal) + " is not a valid signal number");
+                                "signal " + std::to_string(signal)
+                                        + " is not a valid signal number");
     }
 }
 

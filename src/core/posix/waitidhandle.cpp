@@ -95,9 +95,27 @@ public:
         }
     }
 
+    std::optional<int> peekStopSignal() override
+    {
+        for (;;) {
+            siginfo_t info{};
+            if (::waitid(P_PID, static_cast<id_t>(m_pid), &info,
+                         WSTOPPED | WCONTINUED | WNOWAIT | WNOHANG)
+                == 0)
+                return stopSignalFrom(info);
+            if (errno != EINTR)
+                throwErrno("waitid");
+        }
+    }
+
     void signal(int signal) override
     {
         if (::kill(m_pid, signal) != 0 && errno != ESRCH)
+            throwErrno("kill");
+    }
+    void signalGroup(int signal) override
+    {
+        if (::kill(-m_pid, signal) != 0 && errno != ESRCH)
             throwErrno("kill");
     }
     void kill() override { signal(SIGKILL); }
@@ -197,8 +215,29 @@ SpawnStage failedStage(const SpawnPlan &plan)
 
 } // namespace
 
+std::unique_ptr<ProcessHandle> makeWaitidHandle(pid_t pid)
+{
+    return std::make_unique<WaitidHandle>(pid);
+}
+
+std::unique_ptr<ProcessHandle> adoptWithWaitid(pid_t pid)
+{
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | WNOHANG) != 0) {
+        if (errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(),
+                                    "pid " + std::to_string(pid) + ": cannot adopt");
+        }
+    }
+    return makeWaitidHandle(pid);
+}
+
 SpawnedProcess spawnWithWaitid(const Command &command)
 {
+    if (command.killOnParentDeath()) {
+        throw std::system_error(ENOTSUP, std::generic_category(),
+                                command.program() + ": kill on parent death");
+    }
     SpawnPlan plan = makeSpawnPlan(command);
     const SpawnAttributes attributes(plan);
     pid_t pid = 0;

@@ -44,6 +44,13 @@ std::optional<ExitStatus> exitStatusFrom(const siginfo_t &info, ResourceUsage us
     }
 }
 
+std::optional<int> stopSignalFrom(const siginfo_t &info)
+{
+    if (info.si_pid == 0 || (info.si_code != CLD_STOPPED && info.si_code != CLD_TRAPPED))
+        return std::nullopt;
+    return info.si_status;
+}
+
 ExitStatus exitStatusFromWaitStatus(int status, ResourceUsage usage)
 {
     if (WIFSIGNALED(status))

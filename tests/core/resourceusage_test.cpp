@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// The exit status carries the child's CPU time and peak memory, taken at reap.
+
+#include "testsupport.h"
+
+#include <sharedchild/child.h>
+
+#include <gtest/gtest.h>
+
+using namespace SharedChild;
+using namespace SharedChildTest;
+using namespace std::chrono_literals;
+
+TEST(ResourceUsage, CpuTimeAndPeakMemoryOfABusyChild)
+{
+    auto child = Child::spawn(helper({"burn", "200", "64"}));
+    const ExitStatus status = child->wait();
+    ASSERT_TRUE(status.success());
+    const ResourceUsage &usage = status.resourceUsage();
+    ASSERT_TRUE(usage.valid);
+    const auto cpu = usage.userTime + usage.systemTime;
+    EXPECT_GE(cpu, 180ms) << cpu.count() << " us";
+    EXPECT_LT(cpu, 2000ms) << cpu.count() << " us";
+    EXPECT_GE(usage.peakRssBytes, 64 * 1024 * 1024) << usage.peakRssBytes;
+    EXPECT_LT(usage.peakRssBytes, 256 * 1024 * 1024) << usage.peakRssBytes;
+}
+
+TEST(ResourceUsage, AnIdleChildUsesLittle)
+{
+    const ExitStatus status = Child::spawn(helper({"exit", "0"}))->wait();
+    ASSERT_TRUE(status.resourceUsage().valid);
+    EXPECT_LT(status.resourceUsage().userTime + status.resourceUsage().systemTime, 100ms);
+    EXPECT_LT(status.resourceUsage().peakRssBytes, 32 * 1024 * 1024);
+}
