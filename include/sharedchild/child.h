@@ -90,6 +90,8 @@ public:
     /// the child is unreaped, so the group ID cannot have been reused; a no-op
     /// once the child's status is known. POSIX only (ENOTSUP elsewhere).
     void killProcessGroup(int signal);
+    /// True when the child was started with Command::setNewProcessGroup(true).
+    bool isProcessGroupLeader() const;
 
     /// The signal that stopped the child (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, or
     /// SIGTRAP under ptrace), or empty while it runs or once it has exited.

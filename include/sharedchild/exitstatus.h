@@ -44,7 +44,9 @@ public:
     int signalNumber() const { return m_kind == Kind::Signaled ? m_value : 0; }
     /// True when the kernel reported a core dump along with the signal.
     bool coreDumped() const { return m_coreDumped; }
-    /// CPU time and peak memory of the child, where the OS reports them.
+    /// CPU time and peak memory of the child, where the OS reports them. Not
+    /// valid for a status that tryWait() read on the waitid backend while
+    /// another thread was blocked in wait() (only the reap reports usage).
     const ResourceUsage &resourceUsage() const { return m_usage; }
 
     /// "exit code 3", "killed by signal 9 (SIGKILL)", "no exit status".

@@ -5,18 +5,27 @@
 
 namespace SharedChild {
 
+#ifdef _WIN32
+using NativeDescriptor = void *; ///< a HANDLE
+inline NativeDescriptor invalidNativeDescriptor()
+{
+    return reinterpret_cast<void *>(-1); // INVALID_HANDLE_VALUE
+}
+#else
+using NativeDescriptor = int;
+constexpr NativeDescriptor invalidNativeDescriptor()
+{
+    return -1;
+}
+#endif
+
 /// An owned, close-on-exec file descriptor (on Windows: a non-inheritable
 /// HANDLE), closed when the object goes away. Move-only.
 class SHAREDCHILD_CORE_EXPORT FileDescriptor
 {
 public:
-#ifdef _WIN32
-    using Native = void *;
-    static inline const Native invalid = reinterpret_cast<void *>(-1); // INVALID_HANDLE_VALUE
-#else
-    using Native = int;
-    static constexpr Native invalid = -1;
-#endif
+    using Native = NativeDescriptor;
+    static inline const Native invalid = invalidNativeDescriptor();
 
     FileDescriptor() = default;
     explicit FileDescriptor(Native native) : m_native(native) { }

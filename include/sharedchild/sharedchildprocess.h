@@ -4,6 +4,7 @@
 #include <sharedchild/sharedchild_export.h>
 #include <sharedchild/sharedchildexitstatus.h>
 
+#include <QFuture>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -38,6 +39,11 @@ class SHAREDCHILD_EXPORT SharedChildProcess : public QObject
             QStringList environment READ environment WRITE setEnvironment NOTIFY environmentChanged)
     Q_PROPERTY(bool detachOnDestroy READ detachOnDestroy WRITE setDetachOnDestroy NOTIFY
                        detachOnDestroyChanged)
+    Q_PROPERTY(bool newProcessGroup READ newProcessGroup WRITE setNewProcessGroup NOTIFY
+                       newProcessGroupChanged)
+    Q_PROPERTY(bool killOnParentDeath READ killOnParentDeath WRITE setKillOnParentDeath NOTIFY
+                       killOnParentDeathChanged)
+    Q_PROPERTY(bool watchStops READ watchStops WRITE setWatchStops NOTIFY watchStopsChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
     Q_PROPERTY(qint64 processId READ processId NOTIFY processIdChanged)
@@ -49,6 +55,7 @@ public:
         NotRunning, ///< never started, or the last start() failed
         Running, ///< started; finished() not yet emitted
         Finished, ///< finished() was emitted; exitStatus holds the status
+        Stopped, ///< started, and stopped by a signal (only with watchStops)
     };
     Q_ENUM(State)
 
@@ -113,6 +120,27 @@ public:
     /// Closes stdin once everything queued has been written (the child sees EOF).
     void closeWriteChannel();
 
+    /// Start the child as the leader of a new process group (POSIX). Then
+    /// killProcessGroup() reaches its descendants too, and stop() signals the
+    /// whole group.
+    bool newProcessGroup() const;
+    void setNewProcessGroup(bool enabled);
+    /// Linux: the child gets SIGKILL when this process dies, whichever thread
+    /// started it (see SharedChild::Command::setKillOnParentDeath()).
+    bool killOnParentDeath() const;
+    void setKillOnParentDeath(bool enabled);
+    /// Report stops and continues of the child (state Stopped, stopped(),
+    /// continued()). Off by default: POSIX tells a parent about a stop only
+    /// through a wait or SIGCHLD, so the waiter thread looks every 100 ms for
+    /// each watching run.
+    bool watchStops() const;
+    void setWatchStops(bool enabled);
+
+    /// A future of the current (or last) run's status: it completes as soon
+    /// as any thread learns the status, and holds a std::system_error (ECHILD)
+    /// when the status was lost. For an object never started: a canceled future.
+    QFuture<SharedChildExitStatus> future() const;
+
     /// When true, destroying the object leaves a running child alive (it is
     /// still reaped in the background once it exits). Default: false, the
     /// child is killed.
@@ -149,9 +177,14 @@ public Q_SLOTS:
     /// Thread-safe: any signal. Errors (an invalid number) are reported with
     /// qWarning(), since errorString belongs to the object's thread.
     void sendSignal(int signal);
+    /// Thread-safe: `signal` to the child's whole process group; needs
+    /// newProcessGroup. Safe against reuse of the group ID: a no-op once the
+    /// child has been reaped.
+    void killProcessGroup(int signal);
     /// Thread-safe and never blocking: SIGTERM now, SIGKILL if the child still
     /// runs after `graceMsecs`. The waiter thread keeps the deadline, so a busy
-    /// owner thread cannot delay the SIGKILL.
+    /// owner thread cannot delay the SIGKILL. With newProcessGroup, both
+    /// signals go to the whole process group.
     void stop(int graceMsecs = 3000);
     /// Thread-safe: the status if the current run's child has exited, else an
     /// invalid status. Never blocks.
@@ -165,6 +198,9 @@ Q_SIGNALS:
     void readyReadStandardError();
     void bytesWritten(qint64 bytes);
     void stateChanged(SharedChildProcess::State state);
+    /// With watchStops: the child was stopped by `signal`, or continued.
+    void stopped(int signal);
+    void continued();
     void runningChanged(bool running);
     void processIdChanged(qint64 processId);
     void exitStatusChanged();
@@ -174,6 +210,9 @@ Q_SIGNALS:
     void workingDirectoryChanged();
     void environmentChanged();
     void detachOnDestroyChanged();
+    void newProcessGroupChanged();
+    void killOnParentDeathChanged();
+    void watchStopsChanged();
 
 private:
     friend class SharedChildProcessPrivate;

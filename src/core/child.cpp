@@ -97,8 +97,9 @@ void Child::Private::reapLocked()
     }
 }
 
-// Non-blocking check, lock held. Reaps only when no thread blocks in the OS,
-// because a blocked waitid(P_PID) must not find its PID freed (and reused).
+// Non-blocking check, lock held. Reaps only when that cannot disturb a thread
+// blocked in the OS: a blocked waitid(P_PID) must not find its PID freed (and
+// reused), while a poll() on a pidfd does not care.
 std::optional<ExitStatus> Child::Private::pollLocked()
 {
     switch (state) {
@@ -127,11 +128,13 @@ std::optional<ExitStatus> Child::Private::pollLocked()
     }
     if (!peeked)
         return std::nullopt;
-    if (state == State::NotWaiting) {
+    if (state == State::NotWaiting || handle->reapDoesNotDisturbWaiter()) {
         reapLocked();
         return status;
     }
-    status = *peeked; // the waiting thread reaps when it wakes
+    // The waiting thread reaps when it wakes; the peeked status has no
+    // resource usage, but it is the one everybody gets.
+    status = *peeked;
     state = State::Exited;
     stateChanged.notify_all();
     return status;
@@ -225,9 +228,15 @@ std::shared_ptr<Child> Child::adoptHandle(std::unique_ptr<Detail::ProcessHandle>
     return std::shared_ptr<Child>(new Child(std::move(d)));
 }
 
-std::int64_t Child::id() const { return d->pid; }
+std::int64_t Child::id() const
+{
+    return d->pid;
+}
 
-ExitStatus Child::wait() { return *d->waitUntil(std::nullopt); }
+ExitStatus Child::wait()
+{
+    return *d->waitUntil(std::nullopt);
+}
 
 std::optional<ExitStatus> Child::tryWait()
 {
@@ -271,6 +280,11 @@ void Child::killProcessGroup(int signal)
     d->signalIfRunning([this, signal] { d->handle->signalGroup(signal); });
 }
 
+bool Child::isProcessGroupLeader() const
+{
+    return d->processGroupLeader;
+}
+
 std::optional<int> Child::stopped()
 {
     std::lock_guard lock(d->mutex);
@@ -301,6 +315,9 @@ FileDescriptor Child::takeStderr()
     return std::move(d->pipes[2]);
 }
 
-int Child::pollDescriptor() const { return d->handle->pollDescriptor(); }
+int Child::pollDescriptor() const
+{
+    return d->handle->pollDescriptor();
+}
 
 } // namespace SharedChild

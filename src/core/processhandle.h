@@ -52,6 +52,10 @@ public:
 
     virtual int pollDescriptor() const { return -1; }
 
+    /// True when reap() may run while another thread is inside
+    /// waitForExitWithoutReaping() (it waits on a descriptor, not on the PID).
+    virtual bool reapDoesNotDisturbWaiter() const { return false; }
+
     /// Called when the last owner lets go of a child that was never reaped:
     /// the backend reaps it in the background once it exits.
     virtual void reapInBackground() = 0;

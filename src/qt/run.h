@@ -4,6 +4,8 @@
 #include <sharedchild/child.h>
 #include <sharedchild/sharedchildexitstatus.h>
 
+#include <QFuture>
+#include <QPromise>
 #include <QString>
 
 #include <memory>
@@ -41,7 +43,7 @@ std::optional<Outcome> observeOutcome(Observe observe)
 class Run : public std::enable_shared_from_this<Run>
 {
 public:
-    Run(std::shared_ptr<Child> child, SharedChildProcess *owner);
+    Run(std::shared_ptr<Child> child, SharedChildProcess *owner, bool watchStops);
 
     const std::shared_ptr<Child> &child() const { return m_child; }
 
@@ -54,15 +56,31 @@ public:
     /// The owner is being destroyed: deliver to nobody from now on.
     void detachOwner();
 
+    /// Completes with the outcome's status (or its lost-status error) as soon
+    /// as any thread delivers it.
+    QFuture<SharedChildExitStatus> future() { return m_promise.future(); }
+
+    /// Any thread: tells the owner that the child stopped (a signal number)
+    /// or continued (empty). Called by the waiter thread's stop watch.
+    void reportStop(std::optional<int> stopSignal);
+
+    /// Whether the waiter thread should watch this run for stops.
+    const bool watchStops;
+
     /// Owner's thread only: whether finished() was emitted for this run.
     bool finishedEmitted = false;
+    /// Waiter thread only: the stop state last reported.
+    std::optional<int> reportedStop;
 
 private:
+    template<typename Call>
+    void postToOwnerLocked(Call call);
+
     const std::shared_ptr<Child> m_child;
     mutable std::mutex m_mutex;
     SharedChildProcess *m_owner;
     std::optional<Outcome> m_outcome;
-    bool m_posted = false;
+    QPromise<SharedChildExitStatus> m_promise;
 };
 
 } // namespace SharedChild::QtDetail

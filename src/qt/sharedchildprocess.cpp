@@ -6,6 +6,7 @@
 #include <QThread>
 
 #include <QThread>
+#include <csignal>
 #include <cstring>
 
 using SharedChild::QtDetail::observeOutcome;
@@ -144,15 +145,30 @@ SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, i
     }
 }
 
+void SharedChildProcessPrivate::applyStop(const std::shared_ptr<Run> &stoppedRun,
+                                          std::optional<int> stopSignal)
+{
+    if (stoppedRun != currentRun() || stoppedRun->finishedEmitted)
+        return;
+    const QPointer<SharedChildProcess> guard(q);
+    setState(stopSignal ? SharedChildProcess::Stopped : SharedChildProcess::Running);
+    if (!guard)
+        return;
+    if (stopSignal)
+        emit q->stopped(*stopSignal);
+    else
+        emit q->continued();
+}
+
 void SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
 {
     if (state == newState)
         return;
-    const bool wasRunning = state == SharedChildProcess::Running;
+    const bool wasRunning = q->isRunning();
     state = newState;
     const QPointer<SharedChildProcess> guard(q);
     emit q->stateChanged(newState);
-    if (guard && wasRunning != (newState == SharedChildProcess::Running))
+    if (guard && wasRunning != q->isRunning())
         emit q->runningChanged(!wasRunning);
 }
 
@@ -210,7 +226,10 @@ SharedChildProcess::~SharedChildProcess()
     }
 }
 
-QString SharedChildProcess::program() const { return d->program; }
+QString SharedChildProcess::program() const
+{
+    return d->program;
+}
 
 void SharedChildProcess::setProgram(const QString &program)
 {
@@ -220,7 +239,10 @@ void SharedChildProcess::setProgram(const QString &program)
     emit programChanged();
 }
 
-QStringList SharedChildProcess::arguments() const { return d->arguments; }
+QStringList SharedChildProcess::arguments() const
+{
+    return d->arguments;
+}
 
 void SharedChildProcess::setArguments(const QStringList &arguments)
 {
@@ -230,7 +252,10 @@ void SharedChildProcess::setArguments(const QStringList &arguments)
     emit argumentsChanged();
 }
 
-QString SharedChildProcess::workingDirectory() const { return d->workingDirectory; }
+QString SharedChildProcess::workingDirectory() const
+{
+    return d->workingDirectory;
+}
 
 void SharedChildProcess::setWorkingDirectory(const QString &directory)
 {
@@ -240,7 +265,10 @@ void SharedChildProcess::setWorkingDirectory(const QString &directory)
     emit workingDirectoryChanged();
 }
 
-QStringList SharedChildProcess::environment() const { return d->environment; }
+QStringList SharedChildProcess::environment() const
+{
+    return d->environment;
+}
 
 void SharedChildProcess::setEnvironment(const QStringList &environment)
 {
@@ -315,7 +343,55 @@ void SharedChildProcess::closeWriteChannel()
         d->stdinPipe->closeWhenDrained();
 }
 
-bool SharedChildProcess::detachOnDestroy() const { return d->detachOnDestroy; }
+bool SharedChildProcess::newProcessGroup() const
+{
+    return d->newProcessGroup;
+}
+
+void SharedChildProcess::setNewProcessGroup(bool enabled)
+{
+    if (d->newProcessGroup == enabled)
+        return;
+    d->newProcessGroup = enabled;
+    emit newProcessGroupChanged();
+}
+
+bool SharedChildProcess::killOnParentDeath() const
+{
+    return d->killOnParentDeath;
+}
+
+void SharedChildProcess::setKillOnParentDeath(bool enabled)
+{
+    if (d->killOnParentDeath == enabled)
+        return;
+    d->killOnParentDeath = enabled;
+    emit killOnParentDeathChanged();
+}
+
+bool SharedChildProcess::watchStops() const
+{
+    return d->watchStops;
+}
+
+void SharedChildProcess::setWatchStops(bool enabled)
+{
+    if (d->watchStops == enabled)
+        return;
+    d->watchStops = enabled;
+    emit watchStopsChanged();
+}
+
+QFuture<SharedChildExitStatus> SharedChildProcess::future() const
+{
+    const std::shared_ptr<Run> run = d->currentRun();
+    return run ? run->future() : QFuture<SharedChildExitStatus>();
+}
+
+bool SharedChildProcess::detachOnDestroy() const
+{
+    return d->detachOnDestroy;
+}
 
 void SharedChildProcess::setDetachOnDestroy(bool detach)
 {
@@ -325,9 +401,15 @@ void SharedChildProcess::setDetachOnDestroy(bool detach)
     emit detachOnDestroyChanged();
 }
 
-SharedChildProcess::State SharedChildProcess::state() const { return d->state; }
+SharedChildProcess::State SharedChildProcess::state() const
+{
+    return d->state;
+}
 
-bool SharedChildProcess::isRunning() const { return d->state == Running; }
+bool SharedChildProcess::isRunning() const
+{
+    return d->state == Running || d->state == Stopped;
+}
 
 qint64 SharedChildProcess::processId() const
 {
@@ -335,9 +417,15 @@ qint64 SharedChildProcess::processId() const
     return d->processId;
 }
 
-SharedChildExitStatus SharedChildProcess::exitStatus() const { return d->exitStatus; }
+SharedChildExitStatus SharedChildProcess::exitStatus() const
+{
+    return d->exitStatus;
+}
 
-QString SharedChildProcess::errorString() const { return d->errorString; }
+QString SharedChildProcess::errorString() const
+{
+    return d->errorString;
+}
 
 bool SharedChildProcess::start()
 {
@@ -353,6 +441,8 @@ bool SharedChildProcess::start()
         command.setWorkingDirectory(d->workingDirectory.toStdString());
     if (!d->environment.isEmpty())
         command.setEnvironment(toStdStrings(d->environment));
+    command.setNewProcessGroup(d->newProcessGroup);
+    command.setKillOnParentDeath(d->killOnParentDeath);
     command.setStdin(toStdio(d->channels[0]));
     command.setStdout(toStdio(d->channels[1]));
     command.setStderr(toStdio(d->channels[2]));
@@ -367,7 +457,7 @@ bool SharedChildProcess::start()
 
     const qint64 oldProcessId = processId();
     const bool hadStatus = d->exitStatus.isValid();
-    auto run = child ? std::make_shared<Run>(child, this) : nullptr;
+    auto run = child ? std::make_shared<Run>(child, this, d->watchStops) : nullptr;
     {
         std::lock_guard lock(d->runMutex);
         d->run = run;
@@ -455,6 +545,12 @@ void SharedChildProcess::terminate()
     d->signalChild("terminate", [](SharedChild::Child &child) { child.terminate(); });
 }
 
+void SharedChildProcess::killProcessGroup(int signal)
+{
+    d->signalChild("killProcessGroup",
+                   [signal](SharedChild::Child &child) { child.killProcessGroup(signal); });
+}
+
 void SharedChildProcess::sendSignal(int signal)
 {
     d->signalChild("sendSignal", [signal](SharedChild::Child &child) { child.sendSignal(signal); });
@@ -465,10 +561,12 @@ void SharedChildProcess::stop(int graceMsecs)
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run || run->outcome())
         return;
+    // The Command the run started with decides, not a later setter call.
+    const bool wholeGroup = run->child()->isProcessGroupLeader();
     if (graceMsecs <= 0) {
-        kill();
+        wholeGroup ? killProcessGroup(SIGKILL) : kill();
         return;
     }
-    terminate();
-    SharedChild::QtDetail::Waiter::killAfter(run, graceMsecs);
+    wholeGroup ? killProcessGroup(SIGTERM) : terminate();
+    SharedChild::QtDetail::Waiter::killAfter(run, graceMsecs, wholeGroup);
 }

@@ -19,6 +19,9 @@ public:
     /// Owner's thread: emits finished() for `run` unless it was emitted
     /// already or a newer run has started since.
     void finishRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run);
+    /// Owner's thread: the waiter saw `run`'s child stop (a signal) or continue.
+    void applyStop(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
+                   std::optional<int> stopSignal);
     /// Any thread: hands `outcome` to the owner; synchronously when called
     /// from the owner's thread, so that finished() precedes the caller's return.
     void deliver(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
@@ -41,6 +44,9 @@ public:
     QString workingDirectory;
     QStringList environment;
     bool detachOnDestroy = false;
+    bool newProcessGroup = false;
+    bool killOnParentDeath = false;
+    bool watchStops = false;
     struct ChannelSetting
     {
         SharedChildProcess::ChannelMode mode = SharedChildProcess::InheritChannel;

@@ -15,8 +15,14 @@ namespace Waiter {
 /// Any thread: reap `run`'s child once it exits and deliver the outcome.
 void watch(const std::shared_ptr<Run> &run);
 
-/// Any thread: SIGKILL `run`'s child after `msecs` unless it has exited.
-void killAfter(const std::shared_ptr<Run> &run, int msecs);
+/// Any thread: SIGKILL `run`'s child (or its process group, when
+/// `wholeGroup`) after `msecs` unless it has exited.
+void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup);
+
+/// How often the waiter thread looks for stops of runs with watchStops.
+/// POSIX reports a stop to a waiting parent or through SIGCHLD only, and a
+/// library must not take over the program's SIGCHLD handler.
+constexpr int stopPollMsecs = 100;
 
 } // namespace Waiter
 } // namespace SharedChild::QtDetail

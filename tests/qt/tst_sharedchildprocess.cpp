@@ -32,9 +32,15 @@ int countEntries(const char *directory)
                     .size());
 }
 
-int openFdCount() { return countEntries("/proc/self/fd"); }
+int openFdCount()
+{
+    return countEntries("/proc/self/fd");
+}
 
-int threadCount() { return countEntries("/proc/self/task"); }
+int threadCount()
+{
+    return countEntries("/proc/self/task");
+}
 
 bool processExists(qint64 pid)
 {

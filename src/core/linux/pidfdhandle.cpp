@@ -142,6 +142,7 @@ public:
     void terminate() override { signal(SIGTERM); }
 
     int pollDescriptor() const override { return m_pidfd; }
+    bool reapDoesNotDisturbWaiter() const override { return true; }
 
     void reapInBackground() override
     {

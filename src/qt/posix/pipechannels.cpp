@@ -108,7 +108,10 @@ void OutputPipe::close()
     m_fd.close();
 }
 
-QByteArray OutputPipe::takeAll() { return std::exchange(m_buffer, {}); }
+QByteArray OutputPipe::takeAll()
+{
+    return std::exchange(m_buffer, {});
+}
 
 InputPipe::InputPipe(FileDescriptor fd, std::function<void(qint64)> onWritten,
                      std::function<void(int)> onError)
