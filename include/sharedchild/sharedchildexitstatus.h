@@ -7,6 +7,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <chrono>
+
 /// How a SharedChildProcess run ended: the core's SharedChild::ExitStatus with
 /// its methods (isValid(), exitCode(), ...), readable from QML as properties.
 /// A default-constructed value is invalid ("no status yet").
@@ -33,8 +35,14 @@ public:
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
     QString text() const { return QString::fromStdString(toString()); }
-    double userTimeSeconds() const { return resourceUsage().userTime.count() / 1e6; }
-    double systemTimeSeconds() const { return resourceUsage().systemTime.count() / 1e6; }
+    double userTimeSeconds() const
+    {
+        return std::chrono::duration<double>(resourceUsage().userTime).count();
+    }
+    double systemTimeSeconds() const
+    {
+        return std::chrono::duration<double>(resourceUsage().systemTime).count();
+    }
     qint64 peakRssBytes() const { return resourceUsage().peakRssBytes; }
 };
 

@@ -5,13 +5,11 @@
 
 #include <memory>
 
-namespace SharedChild::QtDetail {
+namespace SharedChild::QtDetail::Waiter {
 
 /// The program's one waiter thread. It watches every running child and
 /// delivers each run's outcome, and it keeps stop() deadlines. Started on
 /// first use; stopped when the QCoreApplication is destroyed.
-namespace Waiter {
-
 /// Any thread: reap `run`'s child once it exits and deliver the outcome.
 void watch(const std::shared_ptr<Run> &run);
 
@@ -24,5 +22,4 @@ void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup);
 /// library must not take over the program's SIGCHLD handler.
 constexpr int stopPollMsecs = 100;
 
-} // namespace Waiter
-} // namespace SharedChild::QtDetail
+} // namespace SharedChild::QtDetail::Waiter

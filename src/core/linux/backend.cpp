@@ -31,7 +31,7 @@ std::variant<Child::Backend, std::string> chooseBackend()
     }
     if (name.empty())
         return Detail::pidfdBackendAvailable() ? Child::Backend::Pidfd : Child::Backend::Waitid;
-    return "SHAREDCHILD_BACKEND=" + name + ": unknown backend (expected \"pidfd\" or \"waitid\")";
+    return "SHAREDCHILD_BACKEND=" + name + R"(: unknown backend (expected "pidfd" or "waitid"))";
 }
 
 } // namespace

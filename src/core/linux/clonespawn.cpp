@@ -79,7 +79,7 @@ int childMain(void *argument)
 class ChildStack
 {
 public:
-    static constexpr std::size_t size = 64 * 1024;
+    static constexpr std::size_t size = std::size_t{64} * 1024;
 
     ChildStack()
         : m_base(::mmap(nullptr, size, PROT_READ | PROT_WRITE,

@@ -86,7 +86,7 @@ private:
 void reapOrphanInBackground(int pidfd)
 {
     // Never destroyed: the thread may still be inside epoll_wait() during exit.
-    static OrphanReaper *const reaper = new OrphanReaper;
+    static auto *const reaper = new OrphanReaper;
     reaper->adopt(pidfd);
 }
 

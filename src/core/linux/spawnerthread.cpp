@@ -57,7 +57,7 @@ private:
 void runOnSpawnerThread(const std::function<void()> &task)
 {
     // Never destroyed: the thread must outlive every child it started.
-    static SpawnerThread *const spawner = new SpawnerThread;
+    static auto *const spawner = new SpawnerThread;
     std::packaged_task<void()> packaged(task);
     std::future<void> done = packaged.get_future();
     spawner->submit(std::move(packaged));

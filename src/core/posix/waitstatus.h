@@ -4,7 +4,7 @@
 #include <sharedchild/exitstatus.h>
 
 #include <optional>
-#include <signal.h>
+#include <csignal>
 #include <sys/resource.h>
 
 namespace SharedChild::Detail {

@@ -13,8 +13,8 @@ namespace SharedChild::QtDetail {
 
 namespace {
 
-constexpr qsizetype readChunk = 64 * 1024;
-constexpr qsizetype readLimit = 1024 * 1024;
+constexpr qsizetype readChunk = qsizetype{64} * 1024;
+constexpr qsizetype readLimit = qsizetype{1024} * 1024;
 
 void makeNonBlocking(int fd)
 {
