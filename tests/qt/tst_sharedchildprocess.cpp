@@ -86,6 +86,29 @@ void settle()
     }
 }
 
+// Starts a child that ignores SIGTERM; true once it does.
+bool startIgnoringSigterm(SharedChildProcess &process)
+{
+    const QTemporaryDir dir;
+    const QString ready = dir.filePath(QStringLiteral("ready"));
+    configure(process,
+              {QStringLiteral("--ready"), ready, QStringLiteral("ignore-term"),
+               QStringLiteral("1000")});
+    return process.start() && QTest::qWaitFor([&] { return QFile::exists(ready); }, 10000);
+}
+
+// Runs one child so that the waiter thread exists, then settles, so that a
+// test can take a baseline of fds and threads.
+bool startWaiterThreadAndSettle()
+{
+    SharedChildProcess warmUp;
+    configure(warmUp, {QStringLiteral("exit"), QStringLiteral("0")});
+    if (!warmUp.start() || !warmUp.waitForFinished(10000))
+        return false;
+    settle();
+    return true;
+}
+
 bool isSharedChildWaiterThread()
 {
     return QThread::currentThread()->objectName() == QStringLiteral("SharedChild waiter");
@@ -345,15 +368,9 @@ void tst_SharedChildProcess::stopEndsWithSigtermWhenThatSuffices()
 
 void tst_SharedChildProcess::stopEscalatesToSigkill()
 {
-    QTemporaryDir dir;
-    const QString ready = dir.filePath(QStringLiteral("ready"));
     SharedChildProcess process;
-    configure(process,
-              {QStringLiteral("--ready"), ready, QStringLiteral("ignore-term"),
-               QStringLiteral("1000")});
     QSignalSpy spy(&process, &SharedChildProcess::finished);
-    QVERIFY(process.start());
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000); // SIGTERM is ignored from now on
+    QVERIFY(startIgnoringSigterm(process));
 
     QElapsedTimer timer;
     timer.start();
@@ -366,14 +383,8 @@ void tst_SharedChildProcess::stopEscalatesToSigkill()
 
 void tst_SharedChildProcess::stopDeadlineHoldsWhileOwnerThreadIsBlocked()
 {
-    QTemporaryDir dir;
-    const QString ready = dir.filePath(QStringLiteral("ready"));
     SharedChildProcess process;
-    configure(process,
-              {QStringLiteral("--ready"), ready, QStringLiteral("ignore-term"),
-               QStringLiteral("1000")});
-    QVERIFY(process.start());
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000);
+    QVERIFY(startIgnoringSigterm(process));
     process.stop(200);
     // The owner thread now blocks without running its event loop; only the
     // waiter thread can deliver the SIGKILL.
@@ -423,14 +434,7 @@ void tst_SharedChildProcess::detachOnDestroyLetsTheChildLive()
 
 void tst_SharedChildProcess::failedStartReportsAndLeaksNothing()
 {
-    {
-        // Start the waiter thread first so that it is not counted as a leak.
-        SharedChildProcess warmUp;
-        configure(warmUp, {QStringLiteral("exit"), QStringLiteral("0")});
-        QVERIFY(warmUp.start());
-        QVERIFY(warmUp.waitForFinished(10000));
-    }
-    settle();
+    QVERIFY(startWaiterThreadAndSettle()); // the waiter thread is no leak
     const int fdsBefore = openFdCount();
     const int threadsBefore = threadCount();
     const QString missing = QStringLiteral("/nonexistent/sharedchild-no-such-program");
@@ -580,13 +584,7 @@ void tst_SharedChildProcess::environmentAndWorkingDirectory()
 
 void tst_SharedChildProcess::thousandConcurrentChildren()
 {
-    {
-        SharedChildProcess warmUp; // the waiter thread exists from here on
-        configure(warmUp, {QStringLiteral("exit"), QStringLiteral("0")});
-        QVERIFY(warmUp.start());
-        QVERIFY(warmUp.waitForFinished(10000));
-    }
-    settle();
+    QVERIFY(startWaiterThreadAndSettle());
     const int threadsBefore = threadCount();
     const int fdsBefore = openFdCount();
     const bool blockingThreadPerChild
