@@ -16,7 +16,10 @@ using namespace SharedChildTest;
 
 TEST(Stopped, ReportsTheStopSignalUntilContinued)
 {
-    auto child = Child::spawn(helper({"sleep", "1000"}));
+    // Its own process group: the kernel discards SIGTSTP sent to an orphaned
+    // process group, which ours is when the test runs without a shell (CI).
+    auto child = Child::spawn(helper({"sleep", "1000"}).setNewProcessGroup(true));
+    const ScopeExit killOnFailure([&] { child->kill(); });
     EXPECT_FALSE(child->stopped());
     for (const int signal : {SIGSTOP, SIGTSTP}) {
         child->sendSignal(signal);
