@@ -43,8 +43,9 @@ public:
     static std::shared_ptr<Child> spawn(const Command &command);
 
     /// The backend in use: the platform's default, or the one named by the
-    /// environment variable SHAREDCHILD_BACKEND ("pidfd", "waitid") when the
-    /// process started. An unknown name makes spawn() throw EINVAL.
+    /// environment variable SHAREDCHILD_BACKEND ("pidfd", "waitid"; on Windows
+    /// only "windows") when the process started. An unknown name makes spawn()
+    /// throw EINVAL.
     static Backend backend();
 
     /// Takes over a child this process started by other means (posix_spawn,
@@ -52,6 +53,9 @@ public:
     /// gets the same race-free handling. By its pidfd (Linux; ownership passes
     /// to the Child) or by its PID. Throws std::system_error: ECHILD unless it
     /// is an unreaped child of this process. Nothing else may reap it afterwards.
+    /// Windows: adopt() takes a process HANDLE (any process; ownership passes
+    /// to the Child); by PID it throws ENOTSUP, since an ID alone could name a
+    /// process that reused it.
     static std::shared_ptr<Child> adopt(FileDescriptor pidfd);
     static std::shared_ptr<Child> adopt(std::int64_t pid);
 
@@ -82,6 +86,17 @@ public:
     void terminate();
     /// Sends `signal`; never blocks behind a waiter; a no-op once the child has
     /// exited. An invalid signal number throws std::system_error (EINVAL).
+    ///
+    /// Windows has no signals. There the numbers POSIX fixes are mapped: 9
+    /// (SIGKILL) and 15 (SIGTERM) end the child with TerminateProcess(), like
+    /// kill() and terminate(); 0 checks nothing and does nothing; 1, 2, 3, 6
+    /// and 14 (SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGALRM) throw ENOTSUP; any
+    /// other number throws EINVAL. A child that kill(), terminate() or
+    /// sendSignal(9 or 15) ended reports ExitStatus::signaled(9 or 15), so
+    /// portable code reads "killed by signal 9 (SIGKILL)" everywhere; the
+    /// process itself exits with code 0xF291 (62097, the code QProcess::kill()
+    /// uses), and a child that exits with that code on its own, or that
+    /// someone else's TerminateProcess() ended, reports its exit code.
     void sendSignal(int signal);
 
     /// Sends `signal` to the child's whole process group (the child and its
@@ -107,7 +122,8 @@ public:
 
     /// A file descriptor that becomes readable once the child has exited (the
     /// pidfd on Linux), for use with poll(), epoll or QSocketNotifier; then call
-    /// tryWait(). -1 when the backend has none. Owned by the Child: do not close.
+    /// tryWait(). -1 when the backend has none (waitid, Windows). Owned by the
+    /// Child: do not close.
     int pollDescriptor() const;
 
 private:

@@ -15,6 +15,10 @@ namespace SharedChild {
 ///
 /// No shell is involved. A program without a '/' is looked up in PATH: the
 /// child's own PATH when an environment was set, else the parent's.
+/// Windows: without '/', '\' or a drive; PATHEXT (from the same environment)
+/// completes a name that has no extension; batch files are refused (ENOEXEC),
+/// since CreateProcessW() would run them through cmd.exe, whose quoting rules
+/// differ. Strings are UTF-8 (EILSEQ otherwise).
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:

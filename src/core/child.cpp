@@ -27,7 +27,8 @@ enum class State {
 };
 } // namespace
 
-struct Child::Private
+// Hidden although Child is exported: the state machine is no part of the ABI.
+struct SHAREDCHILD_CORE_NO_EXPORT Child::Private
 {
     std::unique_ptr<Detail::ProcessHandle> handle;
     std::array<FileDescriptor, 3> pipes; // guarded by mutex

@@ -454,10 +454,24 @@ bool SharedChildProcess::start()
     } catch (const std::system_error &error) {
         failure = QString::fromLocal8Bit(error.what());
     }
+    auto run = child ? std::make_shared<Run>(child, this, d->watchStops) : nullptr;
+    if (run) {
+        try {
+            SharedChild::QtDetail::Waiter::watch(run);
+        } catch (const std::system_error &error) {
+            // No thread to watch the child with (the process limit): a run that
+            // nobody watches would never finish, so undo the start.
+            child->kill();
+            child->wait();
+            failure = tr("%1: cannot watch the child: %2")
+                              .arg(d->program, QString::fromLocal8Bit(error.what()));
+            run.reset();
+            child.reset();
+        }
+    }
 
     const qint64 oldProcessId = processId();
     const bool hadStatus = d->exitStatus.isValid();
-    auto run = child ? std::make_shared<Run>(child, this, d->watchStops) : nullptr;
     {
         std::lock_guard lock(d->runMutex);
         d->run = run;
@@ -467,10 +481,8 @@ bool SharedChildProcess::start()
     d->stdinPipe.reset();
     d->stdoutPipe.reset();
     d->stderrPipe.reset();
-    if (run) {
+    if (run)
         d->openPipes(*child);
-        SharedChild::QtDetail::Waiter::watch(run);
-    }
 
     const QPointer<SharedChildProcess> guard(this);
     if (hadStatus)

@@ -8,8 +8,10 @@
 #include <QThread>
 #include <QTimer>
 
+#include <cerrno>
 #include <csignal>
 #include <mutex>
+#include <system_error>
 #include <vector>
 
 namespace SharedChild::QtDetail::Waiter {
@@ -24,9 +26,18 @@ public:
         m_thread.setObjectName(QStringLiteral("SharedChild waiter"));
         m_context.moveToThread(&m_thread);
         m_thread.start();
+        // At the process limit the thread may not start (QThread only warns),
+        // and the blocking call below would then never return.
+        if (!m_thread.isRunning())
+            throw std::system_error(EAGAIN, std::generic_category(),
+                                    "cannot start the SharedChild waiter thread");
         // The watcher's notifier must be created in the thread that polls it.
         QMetaObject::invokeMethod(
-                &m_context, [this] { m_descriptors = createDescriptorWatcher(&m_context); },
+                &m_context,
+                [this] {
+                    std::lock_guard lock(m_descriptorsMutex);
+                    m_descriptors = createDescriptorWatcher(&m_context);
+                },
                 Qt::BlockingQueuedConnection);
     }
 
@@ -36,12 +47,17 @@ public:
         QMetaObject::invokeMethod(
                 &m_context,
                 [this] {
+                    std::lock_guard lock(m_descriptorsMutex);
                     m_stopPoll.reset();
                     m_descriptors.reset();
                 },
                 Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
+        // The waiter thread let go of the mutex after its last use of our
+        // members. Taking it orders that use before their destruction in a way
+        // ThreadSanitizer can see; the waits above use locks it cannot see.
+        const std::lock_guard lock(m_descriptorsMutex);
     }
 
     WaiterThread(const WaiterThread &) = delete;
@@ -49,7 +65,13 @@ public:
 
     void watch(const std::shared_ptr<Run> &run)
     {
-        if (!m_descriptors || run->child()->pollDescriptor() < 0 || !m_descriptors->add(run))
+        bool watched = false;
+        {
+            std::lock_guard lock(m_descriptorsMutex);
+            watched = m_descriptors && run->child()->pollDescriptor() >= 0
+                    && m_descriptors->add(run);
+        }
+        if (!watched)
             watchWithBlockingThread(run);
         if (run->watchStops) {
             QMetaObject::invokeMethod(
@@ -113,7 +135,11 @@ private:
 
     QThread m_thread;
     QObject m_context; // lives in m_thread
-    std::unique_ptr<DescriptorWatcher> m_descriptors; // used in m_thread
+    // Created and destroyed in m_thread, used by every thread in watch(). The
+    // mutex orders those steps; BlockingQueuedConnection alone would too, but
+    // its semaphore is invisible to ThreadSanitizer.
+    std::mutex m_descriptorsMutex;
+    std::unique_ptr<DescriptorWatcher> m_descriptors; // guarded by m_descriptorsMutex
     std::vector<std::weak_ptr<Run>> m_stopWatched;
     std::unique_ptr<QTimer> m_stopPoll;
 };

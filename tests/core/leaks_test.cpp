@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 using namespace SharedChild;
 using namespace SharedChildTest;
 
@@ -43,7 +41,7 @@ TEST(Leaks, ThousandChildrenLeaveNoDescriptorThreadOrZombie)
     for (int batch = 0; batch < 100; ++batch) {
         std::vector<std::shared_ptr<Child>> running;
         for (int i = 0; i < 10; ++i, ++spawned)
-            running.push_back(Child::spawn(Command("true")));
+            running.push_back(Child::spawn(trueCommand()));
         for (std::size_t i = 0; i < running.size(); ++i)
             ASSERT_TRUE(reap(*running[i], batch + static_cast<int>(i)).success());
     }
@@ -77,10 +75,8 @@ TEST(Leaks, DroppedExitedChildrenAreReapedInTheBackground)
     for (int i = 0; i < 20; ++i) {
         const auto child = Child::spawn(helper({"exit", "0"}));
         pids.push_back(static_cast<pid_t>(child->id()));
-        if (i % 2 == 0) {
-            siginfo_t info{}; // a zombie before the last owner lets go
-            ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pids.back()), &info, WEXITED | WNOWAIT), 0);
-        }
+        if (i % 2 == 0) // a zombie before the last owner lets go
+            ASSERT_NO_FATAL_FAILURE(awaitExitWithoutReaping(pids.back()));
     }
     for (const pid_t pid : pids)
         EXPECT_TRUE(pollUntil([pid] { return !isChildProcess(pid); })) << "zombie " << pid;

@@ -6,6 +6,7 @@
 // re-runs itself under `unshare --pid --fork --mount-proc`) we write PID - 1
 // to /proc/sys/kernel/ns_last_pid, so the next process created gets the PID.
 
+#include "pidnamespace.h"
 #include "testsupport.h"
 
 #include <sharedchild/child.h>
@@ -14,12 +15,7 @@
 
 #include <csignal>
 #include <cstring>
-#include <sched.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 using namespace SharedChild;
 using namespace SharedChildTest;
@@ -27,56 +23,6 @@ using namespace SharedChildTest;
 namespace {
 
 constexpr int rounds = 50;
-
-// 0 when this process may create PID namespaces, else the errno.
-int pidNamespaceError()
-{
-    const pid_t probe = ::fork();
-    if (probe == 0)
-        ::_exit(::unshare(CLONE_NEWPID | CLONE_NEWNS) == 0 ? 0 : errno);
-    int status = 0;
-    if (probe < 0 || ::waitpid(probe, &status, 0) != probe)
-        return errno;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : EINVAL;
-}
-
-// An unrelated process started without the library; killed and reaped on
-// destruction unless the test reaped it.
-class Stranger
-{
-public:
-    Stranger()
-    {
-        const char *argv[] = {SCTEST_HELPER, "sleep", "60", nullptr};
-        if (::posix_spawn(&m_pid, SCTEST_HELPER, nullptr, nullptr, const_cast<char **>(argv),
-                          environ)
-            != 0)
-            m_pid = -1;
-    }
-    ~Stranger()
-    {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
-    }
-    Stranger(const Stranger &) = delete;
-    Stranger &operator=(const Stranger &) = delete;
-
-    pid_t pid() const { return m_pid; }
-    // Sends SIGTERM and reaps: the signal that killed it.
-    int terminateAndReap()
-    {
-        int status = 0;
-        ::kill(m_pid, SIGTERM);
-        const pid_t reaped = ::waitpid(m_pid, &status, 0);
-        m_pid = -1;
-        return reaped > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    }
-
-private:
-    pid_t m_pid = -1;
-};
 
 void reuseRound()
 {
@@ -105,8 +51,8 @@ void reuseRound()
     ASSERT_FALSE(isChildProcess(oldPid)) << "not reaped";
 
     // No thread may start between these two lines: threads take PIDs too.
-    writeFile("/proc/sys/kernel/ns_last_pid", std::to_string(oldPid - 1));
-    Stranger stranger;
+    giveNextPid(oldPid);
+    Stranger stranger(SCTEST_HELPER);
     ASSERT_EQ(stranger.pid(), oldPid) << "the PID was not reused; the test would prove nothing";
 
     const long before = hammered;
@@ -117,16 +63,7 @@ void reuseRound()
     child->sendSignal(SIGUSR2);
     stopHammer();
 
-    // A fatal signal sent before our SIGSTOP would have doomed the process:
-    // it could then never stop. Stopping proves that none reached it.
-    ASSERT_EQ(::kill(stranger.pid(), SIGSTOP), 0);
-    ASSERT_TRUE(pollUntil([&] {
-        const char state = processState(stranger.pid());
-        return state == 'T' || state == 'Z' || state == 0;
-    }));
-    ASSERT_EQ(processState(stranger.pid()), 'T')
-            << "a signal for the old child reached the new process";
-    ASSERT_EQ(::kill(stranger.pid(), SIGCONT), 0);
+    ASSERT_TRUE(stranger.stopsOnSigstop()) << "a signal for the old child reached the new process";
     EXPECT_EQ(stranger.terminateAndReap(), SIGTERM);
 }
 

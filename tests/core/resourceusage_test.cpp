@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 using namespace SharedChild;
 using namespace SharedChildTest;
 using namespace std::chrono_literals;
@@ -19,8 +21,12 @@ TEST(ResourceUsage, CpuTimeAndPeakMemoryOfABusyChild)
     const ResourceUsage &usage = status.resourceUsage();
     ASSERT_TRUE(usage.valid);
     const auto cpu = usage.userTime + usage.systemTime;
-    EXPECT_GE(cpu, 180ms) << cpu.count() << " us";
     EXPECT_LT(cpu, 2000ms) << cpu.count() << " us";
+    if (!usageOfExitedChildIsReported()) {
+        std::cout << "CPU time and peak memory not checked: this OS does not report them\n";
+        return;
+    }
+    EXPECT_GE(cpu, 180ms) << cpu.count() << " us";
     EXPECT_GE(usage.peakRssBytes, 64 * 1024 * 1024) << usage.peakRssBytes;
     EXPECT_LT(usage.peakRssBytes, 256 * 1024 * 1024) << usage.peakRssBytes;
 }

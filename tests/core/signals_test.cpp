@@ -30,13 +30,6 @@ ExitStatus statusAfter(int signal)
     return child->wait();
 }
 
-void awaitExitWithoutReaping(std::int64_t pid)
-{
-    siginfo_t info{};
-    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
-    ASSERT_EQ(info.si_pid, pid);
-}
-
 std::atomic<int> interruptions{0};
 
 extern "C" void countInterruption(int) { interruptions.fetch_add(1, std::memory_order_relaxed); }

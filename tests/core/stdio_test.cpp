@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Standard streams on Command and Child: inherit, null, files, pipes handed
-// out once, stderr merged into stdout, and pipes closed early on either side.
+// out once, stderr merged into stdout, pipes closed early by the child, and
+// pipes that stay with their own child however many spawns run at once.
+// (SIGPIPE and a parent without standard streams: stdio_posix_test.cpp.)
 
 #include "testsupport.h"
 
@@ -8,52 +10,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <csignal>
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
+#include <atomic>
+#include <mutex>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
-
-namespace {
-
-// Reads `fd` to its end.
-std::string readAll(const FileDescriptor &fd)
-{
-    std::string result;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got > 0)
-            result.append(buffer, static_cast<std::size_t>(got));
-        else if (got == 0 || errno != EINTR)
-            return result;
-    }
-}
-
-bool writeAll(const FileDescriptor &fd, const std::string &data)
-{
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t put = ::write(fd.get(), data.data() + done, data.size() - done);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return false;
-        done += static_cast<std::size_t>(put);
-    }
-    return true;
-}
-
-bool isCloseOnExec(const FileDescriptor &fd)
-{
-    const int flags = ::fcntl(fd.get(), F_GETFD);
-    return flags >= 0 && (flags & FD_CLOEXEC);
-}
-
-} // namespace
 
 TEST(Stdio, PipesCarryDataBothWaysAndAreHandedOutOnce)
 {
@@ -76,7 +37,7 @@ TEST(Stdio, PipesCarryDataBothWaysAndAreHandedOutOnce)
 
 TEST(Stdio, InheritIsTheDefault)
 {
-    const Command command("true");
+    const Command command = trueCommand();
     EXPECT_EQ(command.stdinMode(), Stdio::inherit());
     EXPECT_EQ(command.stdoutMode(), Stdio::inherit());
     EXPECT_EQ(command.stderrMode(), Stdio::inherit());
@@ -171,8 +132,12 @@ TEST(Stdio, BadSetupNamesProgramStreamAndReason)
 
 TEST(Stdio, FailedSpawnsWithPipesLeakNothing)
 {
-    const int fdsBefore = openFdCount();
-    for (int i = 0; i < 50; ++i) {
+    int fdsBefore = 0;
+    for (int i = 0; i < 51; ++i) {
+        // Counted after the first failure: what the OS sets up once on first
+        // use (Wine keeps a handle or two) is no leak; a leak grows every time.
+        if (i == 1)
+            fdsBefore = openFdCount();
         const auto error = systemErrorFrom([] {
             Child::spawn(Command("/nonexistent/program")
                                  .setStdin(Stdio::pipe())
@@ -200,17 +165,6 @@ TEST(Stdio, PipeEndsDoNotLeakIntoOtherChildren)
     bystander->wait();
 }
 
-TEST(Stdio, ClosingOurReadEndEarlyGivesTheChildSigpipe)
-{
-    auto child = Child::spawn(
-            helper({"stream", "100"}).setStdin(Stdio::null()).setStdout(Stdio::pipe()));
-    FileDescriptor out = child->takeStdout();
-    char byte = 0;
-    ASSERT_EQ(::read(out.get(), &byte, 1), 1);
-    out.close();
-    EXPECT_EQ(child->wait().signalNumber(), SIGPIPE);
-}
-
 TEST(Stdio, ChildClosingItsStdoutEarlyIsEndOfFile)
 {
     auto child = Child::spawn(helper({"close-stdout", "1000"}).setStdout(Stdio::pipe()));
@@ -220,24 +174,40 @@ TEST(Stdio, ChildClosingItsStdoutEarlyIsEndOfFile)
     EXPECT_EQ(child->wait().signalNumber(), SIGKILL);
 }
 
-TEST(Stdio, PipesWhenTheParentHasNoStandardStreams)
+TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
 {
-    // A daemon may run with 0, 1 and 2 closed: the pipe ends then get those
-    // numbers, and must not be clobbered while the child sets up its streams.
-    if (!isInnerRun()) {
-        const InnerRun inner = runCurrentTestInSubprocess({});
-        EXPECT_TRUE(inner.passed) << inner.status.toString();
-        return;
+    // One thread keeps starting children that inherit whatever they may
+    // while this one starts filters with pipes: if a pipe end leaked into a
+    // sleeper, the filter would never see end of file on its stdin.
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::vector<std::shared_ptr<Child>> sleepers;
+    std::thread starter([&] {
+        for (int i = 0; i < 100 && !stop; ++i) {
+            auto sleeper = Child::spawn(helper({"sleep", "1000"}));
+            const std::lock_guard lock(mutex);
+            sleepers.push_back(std::move(sleeper));
+        }
+    });
+    const ScopeExit cleanup([&] {
+        stop = true;
+        starter.join();
+        for (const auto &sleeper : sleepers) {
+            sleeper->kill();
+            sleeper->wait();
+        }
+    });
+    for (int round = 0; round < 20; ++round) {
+        SCOPED_TRACE(round);
+        auto filter
+                = Child::spawn(helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
+        FileDescriptor in = filter->takeStdin();
+        ASSERT_TRUE(writeAll(in, "round\n"));
+        in.close();
+        auto output = runDetached([out = filter->takeStdout()] { return readAll(out); });
+        ASSERT_EQ(output.wait_for(generousTimeout), std::future_status::ready)
+                << "a pipe end leaked into a child started at the same time";
+        EXPECT_EQ(output.get(), "round\n");
+        EXPECT_TRUE(filter->wait().success());
     }
-    ::close(0);
-    ::close(1);
-    ::close(2);
-    auto child = Child::spawn(helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
-    FileDescriptor in = child->takeStdin();
-    FileDescriptor out = child->takeStdout();
-    ASSERT_TRUE(writeAll(in, "still works\n"));
-    in.close();
-    ASSERT_EQ(readAll(out), "still works\n");
-    ASSERT_TRUE(child->wait().success());
-    markInnerRunPassed();
 }

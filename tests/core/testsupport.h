@@ -3,12 +3,15 @@
 
 // Helpers shared by the core tests: counting what the process holds, waiting
 // for conditions with generous deadlines, running the helper program and
-// re-running a test of this binary in a subprocess.
+// re-running a test of this binary in a subprocess. Portable: the OS-specific
+// parts live in testsupport_posix.cpp and testsupport_windows.cpp.
 
 #include <sharedchild/child.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <memory>
@@ -18,9 +21,20 @@
 #include <sys/types.h>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
 #include <utility>
 #include <vector>
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
+#ifdef _WIN32
+// Windows has no SIGKILL; the library speaks of POSIX's fixed number for what
+// kill() does there (see Child::sendSignal() in child.h).
+#ifndef SIGKILL
+#define SIGKILL 9
+#endif
+#endif
 
 namespace SharedChildTest {
 
@@ -29,8 +43,7 @@ using namespace std::chrono_literals;
 /// How long a condition that should hold "soon" may take on a loaded machine.
 constexpr std::chrono::milliseconds generousTimeout = 30s;
 
-/// The file descriptors open in this process (the one used to list them excluded).
-std::set<int> openFds();
+/// The file descriptors open in this process (Windows: its handles).
 int openFdCount();
 /// The threads of this process.
 int threadCount();
@@ -38,17 +51,68 @@ int threadCount();
 struct ProcessInfo
 {
     pid_t pid = 0;
-    char state = 0; // as in /proc/PID/stat: 'R', 'S', 'T', 'Z', ...
+    char state = 0; // as in /proc/PID/stat: 'R', 'S', 'T', 'Z', ... (Windows: 'R')
 };
-/// Every child process of this process, zombies included (/proc/*/stat ppid).
+/// Every child process of this process, zombies included (/proc/*/stat ppid;
+/// on Windows, which keeps no zombies, the running ones).
 std::vector<ProcessInfo> childProcesses();
 bool isChildProcess(pid_t pid);
 
-/// The state letter of a process or of a thread of this process; 0 when gone.
+/// The state letter of a process; 0 when gone.
 char processState(pid_t pid);
+
+#ifndef _WIN32
+/// The file descriptors open in this process (the one used to list them excluded).
+std::set<int> openFds();
+/// The state letter of a thread of this process; 0 when gone.
 char threadState(pid_t tid);
 /// True once the thread sleeps in the kernel ('S'), e.g. blocked in wait().
 bool threadIsBlocked(pid_t tid);
+#endif
+
+using ThreadId = std::int64_t;
+ThreadId currentThreadId();
+
+/// The thread running a BackgroundCall, as its blocking check sees it.
+struct CallingThread
+{
+    std::atomic<ThreadId> id{0}; // set by the thread itself once it runs
+    std::atomic<std::chrono::steady_clock::rep> startedAt{0}; // steady_clock ticks
+};
+/// True once the thread sleeps in the kernel (POSIX: 'S' in /proc), e.g.
+/// blocked in wait(). Windows, and Wine, show no such state of a thread:
+/// there it is true once the call has run 50 ms without returning, which a
+/// call that blocks in the OS has (the tests only use it to let a thread get
+/// that far before they go on).
+bool isBlockedInCall(const CallingThread &thread);
+
+/// Blocks until the OS reports the process `pid` (a child) as exited, without
+/// reaping it (POSIX: waitid(WNOWAIT); Windows: a handle of our own).
+void awaitExitWithoutReaping(std::int64_t pid);
+
+/// What the OS says about a child right now, asked behind the library's back.
+enum class KernelView {
+    Running,
+    Zombie, // exited, its PID still reserved (Windows: exited)
+    Reaped, // gone for good (never seen on Windows, which keeps no zombies)
+};
+KernelView kernelView(std::int64_t pid);
+/// SIGKILL (Windows: TerminateProcess()) sent without the library.
+void killBehindTheLibrarysBack(std::int64_t pid);
+/// Whether `status` is what killBehindTheLibrarysBack() leaves: death by SIGKILL
+/// (Windows: the exit code that TerminateProcess() was given, 9).
+bool isForeignKill(const SharedChild::ExitStatus &status);
+
+/// Sets or removes a variable of this process's environment.
+void setEnvironmentVariable(const std::string &name, const std::string &value);
+void unsetEnvironmentVariable(const std::string &name);
+
+/// Reads a pipe to its end / writes all of `data` to it.
+std::string readAll(const SharedChild::FileDescriptor &fd);
+bool writeAll(const SharedChild::FileDescriptor &fd, const std::string &data);
+/// Whether `fd` is open and no child inherits it (POSIX: FD_CLOEXEC; Windows:
+/// no HANDLE_FLAG_INHERIT).
+bool isCloseOnExec(const SharedChild::FileDescriptor &fd);
 
 /// Polls `predicate` every millisecond until it holds or `timeout` passed.
 bool pollUntil(const std::function<bool()> &predicate,
@@ -58,7 +122,8 @@ std::string readFile(const std::string &path);
 bool fileExists(const std::string &path);
 void writeFile(const std::string &path, const std::string &contents);
 
-/// A fresh directory under /tmp, removed with everything in it on destruction.
+/// A fresh directory under /tmp (Windows: the temporary directory), removed
+/// with everything in it on destruction.
 class TempDir
 {
 public:
@@ -69,6 +134,9 @@ public:
 
     const std::string &path() const { return m_path; }
     std::string file(const std::string &name) const { return m_path + '/' + name; }
+    /// Puts the helper program into this directory as `name` (a symbolic link;
+    /// on Windows a copy named `name`.exe) and returns its path.
+    std::string placeHelper(const std::string &name) const;
 
 private:
     std::string m_path;
@@ -76,6 +144,24 @@ private:
 
 /// A Command running the helper program (SCTEST_HELPER) with `arguments`.
 SharedChild::Command helper(std::vector<std::string> arguments);
+
+/// What separates the directories of PATH.
+#ifdef _WIN32
+constexpr char pathListSeparator = ';';
+#else
+constexpr char pathListSeparator = ':';
+#endif
+
+/// Whether the OS reports the CPU time and peak memory of a child that has
+/// exited: Wine's counters for a process that is gone are zero for memory
+/// and a fraction of the CPU time (Windows and POSIX report both).
+bool usageOfExitedChildIsReported();
+
+/// A program of the system that PATH finds ("true"; on Windows "cmd").
+std::string systemProgram();
+/// A Command that exits with 0 at once: systemProgram() ("true"; on Windows
+/// the helper program, see testsupport_windows.cpp).
+SharedChild::Command trueCommand();
 
 struct HelperRun
 {
@@ -118,15 +204,11 @@ template<typename Result>
 class BackgroundCall
 {
 public:
-    BackgroundCall(std::shared_ptr<std::atomic<pid_t>> tid, std::future<Result> result)
-        : m_tid(std::move(tid)), m_result(std::move(result))
+    BackgroundCall(std::shared_ptr<CallingThread> thread, std::future<Result> result)
+        : m_thread(std::move(thread)), m_result(std::move(result))
     { }
     /// Sleeping in the kernel: in a blocking system call or on a lock.
-    bool isBlocked() const
-    {
-        const pid_t tid = *m_tid;
-        return tid != 0 && threadIsBlocked(tid);
-    }
+    bool isBlocked() const { return isBlockedInCall(*m_thread); }
     bool isDone() const { return m_result.wait_for(0s) == std::future_status::ready; }
     bool finishesWithin(std::chrono::milliseconds timeout = generousTimeout) const
     {
@@ -136,19 +218,20 @@ public:
     Result get() { return m_result.get(); }
 
 private:
-    std::shared_ptr<std::atomic<pid_t>> m_tid;
+    std::shared_ptr<CallingThread> m_thread;
     std::future<Result> m_result;
 };
 
 template<typename Function>
 BackgroundCall<std::invoke_result_t<Function>> startInBackground(Function function)
 {
-    auto tid = std::make_shared<std::atomic<pid_t>>(0);
-    auto result = runDetached([tid, function = std::move(function)]() mutable {
-        *tid = ::gettid();
+    auto thread = std::make_shared<CallingThread>();
+    auto result = runDetached([thread, function = std::move(function)]() mutable {
+        thread->startedAt = std::chrono::steady_clock::now().time_since_epoch().count();
+        thread->id = currentThreadId();
         return function();
     });
-    return {tid, std::move(result)};
+    return {thread, std::move(result)};
 }
 
 /// The std::system_error that `function` throws, or empty when it throws
@@ -165,7 +248,14 @@ std::optional<std::system_error> systemErrorFrom(Function function)
 }
 
 /// The error code the library uses for the OS error `error`.
-inline std::error_code errnoCode(int error) { return {error, std::generic_category()}; }
+inline std::error_code errnoCode(int error)
+{
+    return {error, std::generic_category()};
+}
+
+/// This process's environment as KEY=VALUE entries, and its executable.
+std::vector<std::string> currentEnvironment();
+std::string currentExecutable();
 
 /// The current environment with `changes` (KEY=VALUE) replacing or adding entries.
 std::vector<std::string> environmentWith(const std::vector<std::string> &changes);

@@ -9,22 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <sys/wait.h>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-void awaitExitWithoutReaping(std::int64_t pid)
-{
-    siginfo_t info{};
-    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
-    ASSERT_EQ(info.si_pid, pid);
-}
-
-} // namespace
 
 TEST(WaitFor, ZeroTimeoutOnAnExitedChildGivesItsStatus)
 {

@@ -2,14 +2,17 @@
 // sctest-helper [--out FILE] [--ready FILE] MODE [ARG]
 //
 //   exit N           exit with code N
-//   raise SIG        kill itself with signal SIG
+//   raise SIG        kill itself with signal SIG                          (POSIX only)
 //   sleep SECONDS    sleep (fractions allowed), then exit 0
-//   ignore-term S    ignore SIGTERM, then sleep S seconds
-//   list-fds         print each open file descriptor, one per line
-//   signal-state     print "blocked=HEX ignored=HEX" from /proc/self/status
+//   exit-after S N   sleep S seconds, then exit with code N
+//   ignore-term S    ignore SIGTERM, then sleep S seconds                 (POSIX only)
+//   list-fds         print each open file descriptor, one per line       (POSIX only)
+//   signal-state     print "blocked=HEX ignored=HEX" from /proc/self/status (POSIX only)
 //   cwd              print the working directory
 //   env NAME         print the value of NAME, or "<unset>"
-//   pgid             print "pid pgid"
+//   pgid             print "pid pgid"                                     (POSIX only)
+//   args ARG...      print each ARG as it arrived, hex-encoded, one per line (on
+//                    Windows as CommandLineToArgvW() splits the command line)
 //   echo             copy stdin to stdout
 //   stream MIB       write MIB MiB to stdout and to stderr while reading stdin
 //                    to its end; exit 0 if stdin held exactly MIB MiB, else 1
@@ -20,7 +23,12 @@
 //
 // --out FILE sends stdout to FILE; --ready FILE creates FILE once the mode's
 // setup (e.g. ignoring SIGTERM) is done, so a test can wait for it.
+//
+// The POSIX-only modes are about signals, descriptors and process groups,
+// which Windows does not have; there they print the usage and exit with 2.
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -28,17 +36,25 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <dirent.h>
-#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <poll.h>
 #include <set>
 #include <string>
-#include <sys/resource.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#include <windows.h>
+
+#include <shellapi.h> // after windows.h, which it needs
+#else
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -50,11 +66,8 @@ int usage()
 
 void markReady(const char *path)
 {
-    if (!path)
-        return;
-    const int fd = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd >= 0)
-        ::close(fd);
+    if (path)
+        std::ofstream(path, std::ios::trunc);
 }
 
 void sleepSeconds(double seconds)
@@ -62,6 +75,74 @@ void sleepSeconds(double seconds)
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
 }
 
+#ifdef _WIN32
+using ByteCount = int;
+ByteCount readSome(int fd, char *buffer, unsigned size)
+{
+    return ::_read(fd, buffer, size);
+}
+ByteCount writeSome(int fd, const char *buffer, unsigned size)
+{
+    return ::_write(fd, buffer, size);
+}
+void closeStream(int fd)
+{
+    ::_close(fd);
+}
+#else
+using ByteCount = ssize_t;
+ByteCount readSome(int fd, char *buffer, std::size_t size)
+{
+    return ::read(fd, buffer, size);
+}
+ByteCount writeSome(int fd, const char *buffer, std::size_t size)
+{
+    return ::write(fd, buffer, size);
+}
+void closeStream(int fd)
+{
+    ::close(fd);
+}
+#endif
+
+// The arguments after `first` exactly as the program received them.
+std::vector<std::string> argumentsFrom(int first, int argc, char **argv)
+{
+#ifdef _WIN32
+    // What the C runtime made of the command line is not the question: the
+    // library promises what CommandLineToArgvW() gives back, in UTF-8.
+    (void)argv;
+    int count = 0;
+    wchar_t **wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
+    std::vector<std::string> arguments;
+    for (int i = first; wide && i < count && i < argc; ++i) {
+        const int length = static_cast<int>(std::wcslen(wide[i]));
+        std::string utf8(static_cast<std::size_t>(::WideCharToMultiByte(
+                                 CP_UTF8, 0, wide[i], length, nullptr, 0, nullptr, nullptr)),
+                         '\0');
+        ::WideCharToMultiByte(CP_UTF8, 0, wide[i], length, utf8.data(),
+                              static_cast<int>(utf8.size()), nullptr, nullptr);
+        arguments.push_back(std::move(utf8));
+    }
+    ::LocalFree(wide);
+    return arguments;
+#else
+    return std::vector<std::string>(argv + first, argv + argc);
+#endif
+}
+
+int printArguments(const std::vector<std::string> &arguments)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (const std::string &argument : arguments) {
+        for (const unsigned char byte : argument)
+            std::cout << digits[byte >> 4] << digits[byte & 15];
+        std::cout << '\n';
+    }
+    return 0;
+}
+
+#ifndef _WIN32
 int listFds()
 {
     std::set<int> fds;
@@ -95,52 +176,47 @@ int signalState()
     std::cout << "blocked=" << blocked << " ignored=" << ignored << '\n';
     return 0;
 }
+#endif
+
+// Writes `total` bytes to `fd`; false on a write error.
+bool writeBytes(int fd, long long total)
+{
+    static const std::string outgoing(64 * 1024, 'x');
+    while (total > 0) {
+        const auto size = static_cast<unsigned>(
+                std::min<long long>(total, static_cast<long long>(outgoing.size())));
+        const ByteCount put = writeSome(fd, outgoing.data(), size);
+        if (put > 0)
+            total -= put;
+        else if (put < 0 && errno != EINTR)
+            return false;
+    }
+    return true;
+}
 
 // Writes `total` bytes to stdout and to stderr and reads stdin to its end, all
-// at once with poll(), the way a real filter does: a parent that services only
-// one pipe at a time would deadlock here.
+// at once (one thread per stream), the way a real filter does: a parent that
+// services only one pipe at a time would deadlock here.
 int streamAll(long long total)
 {
-    static char outgoing[64 * 1024];
-    static char incoming[64 * 1024];
-    std::memset(outgoing, 'x', sizeof outgoing);
-    long long left[3] = {0, total, total}; // index = fd; 0 unused
-    long long received = 0;
-    bool stdinOpen = true;
-    for (int fd = 0; fd <= 2; ++fd)
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    while (stdinOpen || left[1] > 0 || left[2] > 0) {
-        pollfd fds[3];
-        nfds_t count = 0;
-        if (stdinOpen)
-            fds[count++] = {0, POLLIN, 0};
-        for (int fd = 1; fd <= 2; ++fd) {
-            if (left[fd] > 0)
-                fds[count++] = {fd, POLLOUT, 0};
+    std::atomic<long long> received{0};
+    std::thread reader([&received] {
+        static char incoming[64 * 1024];
+        for (;;) {
+            const ByteCount got = readSome(0, incoming, sizeof incoming);
+            if (got > 0)
+                received += got;
+            else if (got == 0 || errno != EINTR)
+                return;
         }
-        if (::poll(fds, count, -1) < 0 && errno != EINTR)
-            return 3;
-        for (nfds_t i = 0; i < count; ++i) {
-            const int fd = fds[i].fd;
-            if (fds[i].revents == 0)
-                continue;
-            if (fd == 0) {
-                const ssize_t got = ::read(0, incoming, sizeof incoming);
-                if (got > 0)
-                    received += got;
-                else if (got == 0 || errno != EAGAIN)
-                    stdinOpen = false;
-            } else {
-                const auto size = static_cast<std::size_t>(
-                        std::min<long long>(left[fd], static_cast<long long>(sizeof outgoing)));
-                const ssize_t put = ::write(fd, outgoing, size);
-                if (put > 0)
-                    left[fd] -= put;
-                else if (put < 0 && errno != EAGAIN)
-                    return 4;
-            }
-        }
-    }
+    });
+    bool stderrWritten = false;
+    std::thread errorWriter([&stderrWritten, total] { stderrWritten = writeBytes(2, total); });
+    const bool stdoutWritten = writeBytes(1, total);
+    errorWriter.join();
+    reader.join();
+    if (!stdoutWritten || !stderrWritten)
+        return 4;
     return received == total ? 0 : 1;
 }
 
@@ -151,10 +227,18 @@ int burn(int milliseconds, long long mebibytes)
     std::vector<char> memory(size);
     for (std::size_t i = 0; i < size; i += 4096)
         memory[i] = static_cast<char>(i);
-    const auto start = std::clock();
     volatile unsigned long spin = 0;
+#ifdef _WIN32
+    // The Windows C runtime's clock() counts wall time since the program
+    // started, start-up included; spinning one thread, wall time is CPU time.
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
+    while (std::chrono::steady_clock::now() < end)
+        spin = spin + 1;
+#else
+    const auto start = std::clock();
     while ((std::clock() - start) * 1000 / CLOCKS_PER_SEC < static_cast<std::clock_t>(milliseconds))
         spin = spin + 1;
+#endif
     volatile char keepMemory = size > 0 ? memory[size / 2] : 0; // the pages must stay touched
     (void)keepMemory;
     return 0;
@@ -162,18 +246,37 @@ int burn(int milliseconds, long long mebibytes)
 
 } // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+// The tests signal this program at any moment, SIGCONT included. LeakSanitizer's
+// check at exit stops the process with ptrace, and a SIGCONT arriving just then
+// cancels that stop: the check then waits for ever. The helper's own leaks are
+// of no interest, so it runs without the check (scripts/test-sanitizers leaves
+// ASAN_OPTIONS's detect_leaks alone, so that this default holds).
+extern "C" __attribute__((visibility("default"), used)) const char *__asan_default_options()
+{
+    return "detect_leaks=0";
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    // Bytes in, bytes out: no CRLF translation on the standard streams.
+    ::_setmode(0, _O_BINARY);
+    ::_setmode(1, _O_BINARY);
+    ::_setmode(2, _O_BINARY);
+#else
     // Signals sent by tests (SIGABRT, SIGQUIT) must not leave core files behind.
     const rlimit noCore{0, 0};
     ::setrlimit(RLIMIT_CORE, &noCore);
+#endif
 
     int arg = 1;
     const char *ready = nullptr;
     while (arg + 1 < argc && argv[arg][0] == '-' && argv[arg][1] == '-') {
         const std::string option = argv[arg];
         if (option == "--out") {
-            if (!std::freopen(argv[arg + 1], "w", stdout))
+            if (!std::freopen(argv[arg + 1], "wb", stdout))
                 return 3;
         } else if (option == "--ready") {
             ready = argv[arg + 1];
@@ -191,6 +294,17 @@ int main(int argc, char **argv)
         markReady(ready);
         return std::atoi(value);
     }
+    if (mode == "sleep" && value) {
+        markReady(ready);
+        sleepSeconds(std::atof(value));
+        return 0;
+    }
+    if (mode == "exit-after" && value && arg + 2 < argc) {
+        markReady(ready);
+        sleepSeconds(std::atof(value));
+        return std::atoi(argv[arg + 2]);
+    }
+#ifndef _WIN32
     if (mode == "raise" && value) {
         const int signal = std::atoi(value);
         std::signal(signal, SIG_DFL);
@@ -198,11 +312,6 @@ int main(int argc, char **argv)
         std::fflush(stdout);
         std::raise(signal);
         return 4;
-    }
-    if (mode == "sleep" && value) {
-        markReady(ready);
-        sleepSeconds(std::atof(value));
-        return 0;
     }
     if (mode == "ignore-term" && value) {
         std::signal(SIGTERM, SIG_IGN);
@@ -219,12 +328,19 @@ int main(int argc, char **argv)
         markReady(ready);
         return signalState();
     }
-    if (mode == "cwd") {
-        char buffer[4096];
+    if (mode == "pgid") {
         markReady(ready);
-        if (!::getcwd(buffer, sizeof buffer))
+        std::cout << ::getpid() << ' ' << ::getpgrp() << '\n';
+        return 0;
+    }
+#endif
+    if (mode == "cwd") {
+        markReady(ready);
+        std::error_code error;
+        const std::filesystem::path directory = std::filesystem::current_path(error);
+        if (error)
             return 3;
-        std::cout << buffer << '\n';
+        std::cout << directory.string() << '\n';
         return 0;
     }
     if (mode == "env" && value) {
@@ -233,15 +349,16 @@ int main(int argc, char **argv)
         std::cout << (found ? found : "<unset>") << '\n';
         return 0;
     }
-    if (mode == "pgid") {
+    if (mode == "args") {
         markReady(ready);
-        std::cout << ::getpid() << ' ' << ::getpgrp() << '\n';
-        return 0;
+        return printArguments(argumentsFrom(arg + 1, argc, argv));
     }
     if (mode == "wait-file" && value) {
         markReady(ready);
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-        while (::access(value, F_OK) != 0 && std::chrono::steady_clock::now() < deadline)
+        std::error_code error;
+        while (!std::filesystem::exists(value, error)
+               && std::chrono::steady_clock::now() < deadline)
             sleepSeconds(0.001);
         std::cout << "exiting" << std::endl;
         return 0;
@@ -251,7 +368,7 @@ int main(int argc, char **argv)
         return streamAll(std::atoll(value) * 1024 * 1024);
     }
     if (mode == "close-stdout" && value) {
-        ::close(1);
+        closeStream(1);
         markReady(ready);
         sleepSeconds(std::atof(value));
         return 0;
@@ -261,7 +378,7 @@ int main(int argc, char **argv)
         return burn(std::atoi(value), std::atoll(argv[arg + 2]));
     }
     if (mode == "close-stdin" && value) {
-        ::close(0);
+        closeStream(0);
         markReady(ready);
         sleepSeconds(std::atof(value));
         return 0;

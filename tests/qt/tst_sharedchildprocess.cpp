@@ -270,9 +270,19 @@ void tst_SharedChildProcess::finishedInTheObjectsOwnThread()
                 ++emissions;
             },
             Qt::DirectConnection);
-    bool started = false;
+    // The object goes to `worker` and starts there through a queued call. Qt's
+    // event queue orders that handoff with a lock ThreadSanitizer cannot see;
+    // the atomics make the same order visible to it.
+    std::atomic<bool> handedOver{false};
+    std::atomic<bool> started{false};
+    handedOver.store(true, std::memory_order_release);
     QMetaObject::invokeMethod(
-            process, [&] { started = process->start(); }, Qt::BlockingQueuedConnection);
+            process,
+            [&] {
+                if (handedOver.load(std::memory_order_acquire))
+                    started = process->start();
+            },
+            Qt::BlockingQueuedConnection);
     QVERIFY(started);
     QCOMPARE(process->wait().exitCode(), 4); // from this (foreign) thread
     QTRY_COMPARE_WITH_TIMEOUT(emissions.load(), 1, 10000);
@@ -627,6 +637,13 @@ void tst_SharedChildProcess::thousandConcurrentChildren()
 
 void tst_SharedChildProcess::coexistsWithQProcess()
 {
+#if defined(__SANITIZE_THREAD__)
+    // Qt 6.4's QProcess starts children with clone(CLONE_VM | CLONE_VFORK), and
+    // ThreadSanitizer's clone() interceptor then runs its fork-child bookkeeping
+    // in our memory: it stops checking this thread and aborts the process at
+    // the next thread start. The normal and ASan builds run this test.
+    QSKIP("QProcess cannot run under ThreadSanitizer (vfork-style clone in Qt 6.4)");
+#endif
     constexpr int pairs = 10;
     std::vector<std::unique_ptr<QProcess>> qprocesses;
     std::vector<std::unique_ptr<SharedChildProcess>> ours;

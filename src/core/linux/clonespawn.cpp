@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <new>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -27,9 +28,25 @@ struct ChildContext
     SpawnStage failedStage = SpawnStage::Exec;
 };
 
+// Sanitizers must not instrument childMain(): it runs on a stack they do not
+// know, in the suspended parent's memory, and never returns (it execs or
+// exits). ASan would leave stale poison on the reused child stack, TSan an
+// unbalanced function entry on the parent thread's shadow stack.
+#define SHAREDCHILD_NOT_INSTRUMENTED __attribute__((no_sanitize("address", "thread", "undefined")))
+
+#if defined(__SANITIZE_THREAD__)
+// ThreadSanitizer intercepts clone() and runs its fork-child bookkeeping in the
+// child, which under CLONE_VM would rewrite the parent's own TSan state. Under
+// TSan the child gets a copy of our memory instead (as TSan turns vfork() into
+// fork()) and reports its error through a page it shares with us.
+constexpr int cloneSharesMemory = 0;
+#else
+constexpr int cloneSharesMemory = CLONE_VM;
+#endif
+
 // Runs in the child on its own stack, sharing the parent's memory: only
 // async-signal-safe system calls, no allocation, no locks.
-int childMain(void *argument)
+SHAREDCHILD_NOT_INSTRUMENTED int childMain(void *argument)
 {
     auto *context = static_cast<ChildContext *>(argument);
     const SpawnPlan &plan = *context->plan;
@@ -118,6 +135,31 @@ private:
     sigset_t m_saved{};
 };
 
+#if defined(__SANITIZE_THREAD__)
+// The ChildContext in a page that stays shared with a child cloned without CLONE_VM.
+class SharedChildContext
+{
+public:
+    SharedChildContext()
+        : m_page(::mmap(nullptr, sizeof(ChildContext), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0))
+    {
+        if (m_page == MAP_FAILED)
+            throw std::system_error(errno, std::generic_category(), "mmap (child context)");
+        m_context = new (m_page) ChildContext;
+    }
+    ~SharedChildContext() { ::munmap(m_page, sizeof(ChildContext)); }
+    SharedChildContext(const SharedChildContext &) = delete;
+    SharedChildContext &operator=(const SharedChildContext &) = delete;
+
+    ChildContext &get() const { return *m_context; }
+
+private:
+    void *m_page;
+    ChildContext *m_context = nullptr;
+};
+#endif
+
 void reapFailedChild(const SpawnedChild &child)
 {
     siginfo_t info{};
@@ -131,7 +173,12 @@ void reapFailedChild(const SpawnedChild &child)
 
 SpawnedChild cloneAndExec(const SpawnPlan &plan)
 {
+#if defined(__SANITIZE_THREAD__)
+    const SharedChildContext sharedContext;
+    ChildContext &context = sharedContext.get();
+#else
     ChildContext context;
+#endif
     context.plan = &plan;
     context.newProcessGroup = plan.command->newProcessGroup();
     context.killOnParentDeath = plan.command->killOnParentDeath();
@@ -142,8 +189,9 @@ SpawnedChild cloneAndExec(const SpawnPlan &plan)
     int cloneError = 0;
     {
         const AllSignalsBlocked blocked;
-        child.pid = ::clone(childMain, stack.top(), CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD,
-                            &context, &child.pidfd);
+        child.pid = ::clone(childMain, stack.top(),
+                            cloneSharesMemory | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &context,
+                            &child.pidfd);
         cloneError = errno;
     }
     if (child.pid < 0)

@@ -4,9 +4,11 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <mutex>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -41,12 +43,11 @@ void reapBlocking(int pidfd)
 class OrphanReaper
 {
 public:
-    OrphanReaper() : m_epoll(::epoll_create1(EPOLL_CLOEXEC))
-    {
-        if (m_epoll >= 0)
-            std::thread([this] { run(); }).detach();
-    }
+    OrphanReaper() : m_epoll(::epoll_create1(EPOLL_CLOEXEC)) { }
 
+    // Never throws: it runs in ~Child(). At the process limit no thread can
+    // start; the orphan then waits in the epoll set, and the thread, started
+    // with the next orphan, reaps it too.
     void adopt(int pidfd)
     {
         epoll_event event{};
@@ -54,7 +55,21 @@ public:
         event.data.fd = pidfd;
         if (m_epoll < 0 || ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event) != 0) {
             // Out of memory for epoll: fall back to a thread of its own.
-            std::thread(reapBlocking, pidfd).detach();
+            try {
+                std::thread(reapBlocking, pidfd).detach();
+            } catch (const std::system_error &) {
+                // No thread either: the child stays a zombie until this program ends.
+            }
+            return;
+        }
+        std::lock_guard lock(m_startMutex);
+        if (m_started)
+            return;
+        try {
+            std::thread([this] { run(); }).detach();
+            m_started = true;
+        } catch (const std::system_error &) {
+            // Retried with the next orphan; see above.
         }
     }
 
@@ -78,7 +93,9 @@ private:
         }
     }
 
-    int m_epoll;
+    const int m_epoll;
+    std::mutex m_startMutex;
+    bool m_started = false; // guarded by m_startMutex
 };
 
 } // namespace

@@ -9,12 +9,14 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace SharedChild::Detail {
 
@@ -35,6 +37,38 @@ void sleepAtMost(std::chrono::steady_clock::duration duration)
     const timespec request{static_cast<time_t>(seconds.count()),
                            static_cast<long>(std::chrono::nanoseconds(duration - seconds).count())};
     ::nanosleep(&request, nullptr);
+}
+
+void reapBlocking(pid_t pid)
+{
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+}
+
+// Orphans let go of while no thread could start to reap them (the process
+// limit). Never destroyed: detached reaping threads may use it during exit.
+struct StrandedOrphans
+{
+    std::mutex mutex;
+    std::vector<pid_t> pids; // guarded by mutex
+};
+
+StrandedOrphans &strandedOrphans()
+{
+    static auto *const orphans = new StrandedOrphans;
+    return *orphans;
+}
+
+// One stranded orphan, or 0 when there is none.
+pid_t takeStrandedOrphan()
+{
+    StrandedOrphans &orphans = strandedOrphans();
+    std::lock_guard lock(orphans.mutex);
+    if (orphans.pids.empty())
+        return 0;
+    const pid_t pid = orphans.pids.back();
+    orphans.pids.pop_back();
+    return pid;
 }
 
 class WaitidHandle final : public ProcessHandle
@@ -124,10 +158,19 @@ public:
     void reapInBackground() override
     {
         // No descriptor to watch on plain POSIX: one blocked thread per orphan.
-        std::thread([pid = m_pid] {
-            int status = 0;
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
-        }).detach();
+        // Never throws (it runs in ~Child()): at the process limit no thread
+        // can start, and the orphan waits for the next orphan's thread.
+        try {
+            std::thread([pid = m_pid] {
+                reapBlocking(pid);
+                while (const pid_t stranded = takeStrandedOrphan())
+                    reapBlocking(stranded);
+            }).detach();
+        } catch (const std::system_error &) {
+            StrandedOrphans &orphans = strandedOrphans();
+            std::lock_guard lock(orphans.mutex);
+            orphans.pids.push_back(m_pid);
+        }
     }
 
 private:

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "sizes.h"
+
+namespace Bench {
+
+namespace {
+
+// Seconds, for ctest: every code path runs once or twice, nothing is timed
+// seriously, and callgrind (slow to start) is left out.
+Sizes smoke()
+{
+    Sizes sizes;
+    sizes.name = QStringLiteral("smoke");
+    sizes.sequentialRounds = 1;
+    sizes.sequentialBlock = 3;
+    sizes.burstChildren = 20;
+    sizes.burstPairs = 1;
+    sizes.killSamples = 5;
+    sizes.finishSamples = 5;
+    sizes.bigParentMiB = 64;
+    sizes.smallParentMiB = 10;
+    sizes.bigParentRounds = 1;
+    sizes.bigParentChildBlock = 3;
+    sizes.bigParentQProcessBlock = 1;
+    sizes.scaleChildren = 50;
+    sizes.scalePairs = 1;
+    sizes.instructionSpawns = 0;
+    return sizes;
+}
+
+// About a minute: the real sizes where they matter (2 GiB parent), fewer
+// samples and a smaller burst and scale run.
+Sizes quick()
+{
+    Sizes sizes;
+    sizes.name = QStringLiteral("quick");
+    sizes.sequentialRounds = 41;
+    sizes.sequentialBlock = 5;
+    sizes.burstChildren = 500;
+    sizes.burstPairs = 1;
+    sizes.killSamples = 61;
+    sizes.finishSamples = 61;
+    sizes.bigParentMiB = 2048;
+    sizes.smallParentMiB = 10;
+    sizes.bigParentRounds = 5;
+    sizes.bigParentChildBlock = 11;
+    sizes.bigParentQProcessBlock = 3;
+    sizes.scaleChildren = 2000;
+    sizes.scalePairs = 1;
+    sizes.instructionSpawns = 20;
+    return sizes;
+}
+
+// The figures the README quotes.
+Sizes full()
+{
+    Sizes sizes;
+    sizes.name = QStringLiteral("full");
+    sizes.sequentialRounds = 301;
+    sizes.sequentialBlock = 5;
+    sizes.burstChildren = 2000;
+    sizes.burstPairs = 5;
+    sizes.killSamples = 601;
+    sizes.finishSamples = 401;
+    sizes.bigParentMiB = 2048;
+    sizes.smallParentMiB = 10;
+    sizes.bigParentRounds = 31;
+    sizes.bigParentChildBlock = 11;
+    sizes.bigParentQProcessBlock = 5;
+    sizes.scaleChildren = 10000;
+    sizes.scalePairs = 1;
+    sizes.instructionSpawns = 200;
+    return sizes;
+}
+
+} // namespace
+
+std::optional<Sizes> sizesNamed(const QString &name)
+{
+    if (name == QLatin1String("smoke"))
+        return smoke();
+    if (name == QLatin1String("quick"))
+        return quick();
+    if (name == QLatin1String("full"))
+        return full();
+    return std::nullopt;
+}
+
+} // namespace Bench

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// Backend choice on Windows: there is one, process handles.
+
+#include "createprocess.h"
+#include "win32error.h"
+#include "win32processhandle.h"
+
+#include <windows.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <variant>
+
+namespace SharedChild {
+
+namespace {
+
+std::variant<Child::Backend, std::string> chooseBackend()
+{
+    const char *requested = std::getenv("SHAREDCHILD_BACKEND");
+    const std::string name = requested ? requested : "";
+    if (name.empty() || name == "windows")
+        return Child::Backend::Windows;
+    return "SHAREDCHILD_BACKEND=" + name + ": unknown backend (expected \"windows\")";
+}
+
+} // namespace
+
+Child::Backend Child::backend()
+{
+    static const auto choice = chooseBackend();
+    if (const auto *error = std::get_if<std::string>(&choice))
+        throw std::system_error(EINVAL, std::generic_category(), *error);
+    return std::get<Backend>(choice);
+}
+
+namespace Detail {
+
+SpawnedProcess spawnProcess(const Command &command)
+{
+    (void)Child::backend(); // an unknown SHAREDCHILD_BACKEND fails every spawn
+    return spawnWithCreateProcess(command);
+}
+
+std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle)
+{
+    // Any process handle will do: while it is open the process ID cannot be
+    // reused, and Windows has no reaping that someone else could do first.
+    const DWORD pid = ::GetProcessId(handle.get());
+    if (pid == 0)
+        throwLastWin32Error("cannot adopt: not a process handle");
+    return makeWin32ProcessHandle(handle.release(), pid);
+}
+
+std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid)
+{
+    // OpenProcess() by ID could open whatever process reused the ID since the
+    // child's own handles were closed: only a handle identifies a child safely.
+    throwErrno(ENOTSUP,
+               "pid " + std::to_string(pid)
+                       + ": cannot adopt by process ID on Windows; adopt a process handle instead");
+}
+
+} // namespace Detail
+} // namespace SharedChild

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "../processhandle.h"
+
+namespace SharedChild::Detail {
+
+/// The Windows backend's spawn: CreateProcessW() with the program found in
+/// the parent, arguments quoted for CommandLineToArgvW(), a sorted UTF-16
+/// environment block, and STARTUPINFOEX whose PROC_THREAD_ATTRIBUTE_HANDLE_LIST
+/// lets the child inherit its three standard handles and nothing else, so
+/// that spawns on other threads cannot leak each other's pipe ends.
+SpawnedProcess spawnWithCreateProcess(const Command &command);
+
+} // namespace SharedChild::Detail

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "spawnrequest.h"
+
+#include "commandline.h"
+#include "environmentblock.h"
+#include "filesystem.h"
+#include "programsearch.h"
+#include "utf16.h"
+#include "win32error.h"
+
+#include <windows.h>
+
+#include <cerrno>
+#include <string_view>
+
+namespace SharedChild::Detail {
+
+namespace {
+
+std::string describe(const std::string &program)
+{
+    return program.empty() ? std::string("(empty program name)") : program;
+}
+
+// `text` in UTF-16, after checking that it has no NUL byte and is valid UTF-8.
+std::wstring converted(const std::string &program, std::string_view text, const std::string &what)
+{
+    if (text.find('\0') != std::string_view::npos)
+        throwErrno(EINVAL, describe(program) + ": " + what + " contains a NUL byte");
+    std::optional<std::wstring> wide = toUtf16(text);
+    if (!wide)
+        throwErrno(EILSEQ, describe(program) + ": " + what + " is not valid UTF-8");
+    return std::move(*wide);
+}
+
+} // namespace
+
+SpawnRequest makeSpawnRequest(const Command &command)
+{
+    const std::string &program = command.program();
+    if (program.empty())
+        throwErrno(ENOENT, describe(program));
+    const std::wstring wideProgram = converted(program, program, "the program name");
+    // The first word of a command line ends at the next quote, escapes or not.
+    if (wideProgram.find(L'"') != std::wstring::npos)
+        throwErrno(EINVAL, program + ": a program name cannot contain '\"' on Windows");
+
+    std::vector<std::wstring> arguments;
+    arguments.reserve(command.arguments().size());
+    for (std::size_t i = 0; i < command.arguments().size(); ++i) {
+        arguments.push_back(
+                converted(program, command.arguments()[i], "argument " + std::to_string(i + 1)));
+    }
+    std::optional<std::vector<std::wstring>> environment;
+    if (command.environment()) {
+        environment.emplace();
+        for (const std::string &entry : *command.environment()) {
+            environment->push_back(
+                    converted(program, entry,
+                              "environment entry \"" + entry.substr(0, entry.find('\0')) + '"'));
+        }
+    }
+
+    SpawnRequest request;
+    request.command = &command;
+    if (const auto &directory = command.workingDirectory())
+        request.workingDirectory
+                = fullPath(converted(program, *directory, "the working directory"));
+    request.application = findProgram(program, wideProgram, environment);
+    request.commandLine = commandLine(wideProgram, arguments);
+    if (request.commandLine.size() > maxCommandLineLength) {
+        throwErrno(E2BIG,
+                   program + ": the command line is " + std::to_string(request.commandLine.size())
+                           + " characters long, Windows takes at most "
+                           + std::to_string(maxCommandLineLength));
+    }
+    if (environment)
+        request.environmentBlock = environmentBlock(std::move(*environment));
+    return request;
+}
+
+void throwCreateProcessError(const SpawnRequest &request, unsigned long error)
+{
+    const std::string &program = request.command->program();
+    if (request.workingDirectory) {
+        const FileKind kind = fileKind(*request.workingDirectory);
+        if (kind != FileKind::Directory) {
+            throwErrno(kind == FileKind::Missing ? ENOENT : ENOTDIR,
+                       program + ": cannot change to working directory "
+                               + *request.command->workingDirectory());
+        }
+    }
+    throwWin32Error(error, program);
+}
+
+} // namespace SharedChild::Detail

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+// The Windows half of the test support: handles, Toolhelp snapshots and
+// process handles of our own, opened by ID while the library's handle keeps
+// that ID from being reused.
+#include "testsupport.h"
+
+#include <gtest/gtest.h>
+
+#include <windows.h>
+
+// after windows.h, which they need
+#include <tlhelp32.h>
+#include <winternl.h>
+
+#include <cstdlib>
+#include <cwchar>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+
+namespace SharedChildTest {
+
+namespace {
+
+std::string toUtf8(const wchar_t *text, std::size_t length)
+{
+    if (length == 0)
+        return {};
+    const int size = ::WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), nullptr, 0,
+                                           nullptr, nullptr);
+    std::string result(static_cast<std::size_t>(size), '\0');
+    ::WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), result.data(), size, nullptr,
+                          nullptr);
+    return result;
+}
+
+// One row of NtQuerySystemInformation(SystemHandleInformation): the handles
+// of every process, the only count of our own handles that Wine answers
+// (GetProcessHandleCount() says 0 there).
+struct SystemHandleEntry
+{
+    ULONG ownerPid;
+    BYTE objectType;
+    BYTE flags;
+    USHORT value;
+    PVOID object;
+    ULONG access;
+};
+struct SystemHandleInformation
+{
+    ULONG count;
+    SystemHandleEntry entries[1];
+};
+constexpr ULONG systemHandleInformationClass = 16;
+constexpr NTSTATUS statusInfoLengthMismatch = static_cast<NTSTATUS>(0xC0000004L);
+
+using NtQuerySystemInformationFunction = NTSTATUS(WINAPI *)(ULONG, PVOID, ULONG, PULONG);
+
+// Calls `visit` for each entry of a Toolhelp snapshot of `kind`.
+template<typename Entry, typename First, typename Next, typename Visit>
+void forEachSnapshotEntry(DWORD kind, First first, Next next, Visit visit)
+{
+    const HANDLE snapshot = ::CreateToolhelp32Snapshot(kind, 0);
+    if (snapshot == INVALID_HANDLE_VALUE)
+        return;
+    Entry entry{};
+    entry.dwSize = sizeof entry;
+    for (BOOL more = first(snapshot, &entry); more; more = next(snapshot, &entry))
+        visit(entry);
+    ::CloseHandle(snapshot);
+}
+
+} // namespace
+
+int openFdCount()
+{
+    const auto query = reinterpret_cast<NtQuerySystemInformationFunction>(reinterpret_cast<void *>(
+            ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
+    std::vector<unsigned char> buffer(1 << 20);
+    NTSTATUS status = 0;
+    ULONG length = 0;
+    while ((status = query(systemHandleInformationClass, buffer.data(),
+                           static_cast<ULONG>(buffer.size()), &length))
+           == statusInfoLengthMismatch)
+        buffer.resize(buffer.size() * 2);
+    if (status != 0)
+        throw std::runtime_error("NtQuerySystemInformation(SystemHandleInformation) failed");
+    const auto *information = reinterpret_cast<const SystemHandleInformation *>(buffer.data());
+    int own = 0;
+    for (ULONG i = 0; i < information->count; ++i)
+        own += information->entries[i].ownerPid == ::GetCurrentProcessId();
+    return own;
+}
+
+int threadCount()
+{
+    int threads = 0;
+    forEachSnapshotEntry<THREADENTRY32>(
+            TH32CS_SNAPTHREAD, ::Thread32First, ::Thread32Next, [&](const THREADENTRY32 &thread) {
+                threads += thread.th32OwnerProcessID == ::GetCurrentProcessId();
+            });
+    return threads;
+}
+
+std::vector<ProcessInfo> childProcesses()
+{
+    std::vector<ProcessInfo> children;
+    forEachSnapshotEntry<PROCESSENTRY32W>(
+            TH32CS_SNAPPROCESS, ::Process32FirstW, ::Process32NextW,
+            [&](const PROCESSENTRY32W &process) {
+                if (process.th32ParentProcessID == ::GetCurrentProcessId())
+                    children.push_back({static_cast<pid_t>(process.th32ProcessID), 'R'});
+            });
+    return children;
+}
+
+bool isChildProcess(pid_t pid)
+{
+    for (const ProcessInfo &child : childProcesses()) {
+        if (child.pid == pid)
+            return true;
+    }
+    return false;
+}
+
+char processState(pid_t pid)
+{
+    char state = 0;
+    forEachSnapshotEntry<PROCESSENTRY32W>(TH32CS_SNAPPROCESS, ::Process32FirstW, ::Process32NextW,
+                                          [&](const PROCESSENTRY32W &process) {
+                                              if (process.th32ProcessID == DWORD(pid))
+                                                  state = 'R';
+                                          });
+    return state;
+}
+
+ThreadId currentThreadId()
+{
+    return ::GetCurrentThreadId();
+}
+
+bool isBlockedInCall(const CallingThread &thread)
+{
+    using Clock = std::chrono::steady_clock;
+    if (thread.id == 0)
+        return false;
+    const Clock::time_point started{Clock::duration(thread.startedAt.load())};
+    return Clock::now() - started >= 50ms;
+}
+
+void awaitExitWithoutReaping(std::int64_t pid)
+{
+    const HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(pid));
+    ASSERT_NE(process, nullptr) << "OpenProcess failed: " << ::GetLastError();
+    const DWORD waited = ::WaitForSingleObject(process, INFINITE);
+    ::CloseHandle(process);
+    ASSERT_EQ(waited, WAIT_OBJECT_0);
+}
+
+KernelView kernelView(std::int64_t pid)
+{
+    const HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(pid));
+    if (!process)
+        return KernelView::Reaped;
+    const bool exited = ::WaitForSingleObject(process, 0) == WAIT_OBJECT_0;
+    ::CloseHandle(process);
+    return exited ? KernelView::Zombie : KernelView::Running;
+}
+
+void killBehindTheLibrarysBack(std::int64_t pid)
+{
+    const HANDLE process = ::OpenProcess(PROCESS_TERMINATE, FALSE, static_cast<DWORD>(pid));
+    ASSERT_NE(process, nullptr) << "OpenProcess failed: " << ::GetLastError();
+    const BOOL terminated = ::TerminateProcess(process, 9);
+    ::CloseHandle(process);
+    ASSERT_TRUE(terminated);
+}
+
+bool isForeignKill(const SharedChild::ExitStatus &status)
+{
+    return status.exitedNormally() && status.exitCode() == 9;
+}
+
+// Both the C runtime's copy (getenv()) and the process's own block (what a
+// child inherits) change.
+void setEnvironmentVariable(const std::string &name, const std::string &value)
+{
+    ASSERT_EQ(::_putenv_s(name.c_str(), value.c_str()), 0);
+    ASSERT_TRUE(::SetEnvironmentVariableA(name.c_str(), value.c_str()));
+}
+
+void unsetEnvironmentVariable(const std::string &name)
+{
+    ::_putenv_s(name.c_str(), "");
+    ::SetEnvironmentVariableA(name.c_str(), nullptr);
+}
+
+std::string readAll(const SharedChild::FileDescriptor &fd)
+{
+    std::string result;
+    char buffer[65536];
+    DWORD got = 0;
+    while (::ReadFile(fd.get(), buffer, sizeof buffer, &got, nullptr) && got > 0)
+        result.append(buffer, got);
+    return result; // ERROR_BROKEN_PIPE: the writer closed its end
+}
+
+bool writeAll(const SharedChild::FileDescriptor &fd, const std::string &data)
+{
+    std::size_t done = 0;
+    while (done < data.size()) {
+        DWORD put = 0;
+        if (!::WriteFile(fd.get(), data.data() + done, static_cast<DWORD>(data.size() - done), &put,
+                         nullptr)
+            || put == 0)
+            return false;
+        done += put;
+    }
+    return true;
+}
+
+bool isCloseOnExec(const SharedChild::FileDescriptor &fd)
+{
+    DWORD flags = 0;
+    return ::GetHandleInformation(fd.get(), &flags) && !(flags & HANDLE_FLAG_INHERIT);
+}
+
+TempDir::TempDir()
+{
+    std::random_device random;
+    const std::filesystem::path base = std::filesystem::temp_directory_path();
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const std::filesystem::path candidate = base / ("sctest-" + std::to_string(random()));
+        if (std::filesystem::create_directory(candidate)) {
+            m_path = candidate.string();
+            return;
+        }
+    }
+    throw std::runtime_error("cannot create a directory in " + base.string());
+}
+
+std::string TempDir::placeHelper(const std::string &name) const
+{
+    const std::string path = file(name + ".exe");
+    std::filesystem::copy_file(SCTEST_HELPER, path);
+    return path;
+}
+
+bool usageOfExitedChildIsReported()
+{
+    // Wine's ntdll exports wine_get_version(); Windows' does not.
+    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") == nullptr;
+}
+
+std::string systemProgram()
+{
+    return "cmd";
+}
+
+// The helper, not "cmd /c exit 0": Wine's cmd.exe loads user32 and, under
+// load, now and then fails to start (ERROR_INTERNAL_ERROR), which a test that
+// starts a thousand children hits.
+SharedChild::Command trueCommand()
+{
+    return helper({"exit", "0"});
+}
+
+std::vector<std::string> currentEnvironment()
+{
+    std::vector<std::string> environment;
+    wchar_t *block = ::GetEnvironmentStringsW();
+    for (const wchar_t *entry = block; entry && *entry; entry += std::wcslen(entry) + 1)
+        environment.push_back(toUtf8(entry, std::wcslen(entry)));
+    ::FreeEnvironmentStringsW(block);
+    return environment;
+}
+
+std::string currentExecutable()
+{
+    wchar_t path[MAX_PATH * 4];
+    const DWORD length = ::GetModuleFileNameW(nullptr, path, sizeof path / sizeof *path);
+    return toUtf8(path, length);
+}
+
+} // namespace SharedChildTest
