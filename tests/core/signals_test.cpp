@@ -32,7 +32,10 @@ ExitStatus statusAfter(int signal)
 
 std::atomic<int> interruptions{0};
 
-extern "C" void countInterruption(int) { interruptions.fetch_add(1, std::memory_order_relaxed); }
+extern "C" void countInterruption(int)
+{
+    interruptions.fetch_add(1, std::memory_order_relaxed);
+}
 
 // SIGUSR1 handled WITHOUT SA_RESTART, so it makes blocking calls fail with EINTR.
 class InterruptingHandler

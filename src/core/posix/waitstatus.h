@@ -3,8 +3,8 @@
 
 #include <sharedchild/exitstatus.h>
 
-#include <optional>
 #include <csignal>
+#include <optional>
 #include <sys/resource.h>
 
 namespace SharedChild::Detail {
