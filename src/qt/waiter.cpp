@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <vector>
@@ -73,36 +74,54 @@ public:
         }
         if (!watched)
             watchWithBlockingThread(run);
-        if (run->watchStops) {
-            QMetaObject::invokeMethod(
-                    &m_context,
-                    [this, weakRun = std::weak_ptr<Run>(run)] { addStopWatch(weakRun); },
-                    Qt::QueuedConnection);
-        }
+        if (run->watchStops)
+            post([this, weakRun = std::weak_ptr<Run>(run)] { addStopWatch(weakRun); });
     }
 
     void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
     {
-        QMetaObject::invokeMethod(
-                &m_context,
-                [this, msecs, wholeGroup, weakRun = std::weak_ptr<Run>(run)] {
-                    QTimer::singleShot(msecs, Qt::PreciseTimer, &m_context, [weakRun, wholeGroup] {
-                        if (const auto run = weakRun.lock()) {
-                            try {
-                                if (wholeGroup)
-                                    run->child()->killProcessGroup(SIGKILL);
-                                else
-                                    run->child()->kill();
-                            } catch (const std::system_error &) {
-                                // Nothing to report to: stop() returned long ago.
-                            }
-                        }
-                    });
-                },
-                Qt::QueuedConnection);
+        post([this, msecs, wholeGroup, weakRun = std::weak_ptr<Run>(run)] {
+            QTimer::singleShot(msecs, Qt::PreciseTimer, &m_context, [weakRun, wholeGroup] {
+                if (const auto run = weakRun.lock()) {
+                    try {
+                        if (wholeGroup)
+                            run->child()->killProcessGroup(SIGKILL);
+                        else
+                            run->child()->kill();
+                    } catch (const std::system_error &) {
+                        // Nothing to report to: stop() returned long ago.
+                    }
+                }
+            });
+        });
     }
 
 private:
+    // Runs `task` in the waiter thread. The task travels in a list guarded by
+    // a std::mutex, not in the posted functor: that orders everything the
+    // caller did before it (e.g. creating the Run) before the task in a way
+    // ThreadSanitizer can see. It cannot see Qt's event queue.
+    void post(std::function<void()> task)
+    {
+        {
+            std::lock_guard lock(m_inboxMutex);
+            m_inbox.push_back(std::move(task));
+        }
+        QMetaObject::invokeMethod(
+                &m_context, [this] { runInbox(); }, Qt::QueuedConnection);
+    }
+
+    void runInbox()
+    {
+        std::vector<std::function<void()>> tasks;
+        {
+            std::lock_guard lock(m_inboxMutex);
+            tasks.swap(m_inbox);
+        }
+        for (const auto &task : tasks)
+            task();
+    }
+
     // Waiter thread only, like everything below.
     void addStopWatch(const std::weak_ptr<Run> &run)
     {
@@ -140,6 +159,8 @@ private:
     // its semaphore is invisible to ThreadSanitizer.
     std::mutex m_descriptorsMutex;
     std::unique_ptr<DescriptorWatcher> m_descriptors; // guarded by m_descriptorsMutex
+    std::mutex m_inboxMutex;
+    std::vector<std::function<void()>> m_inbox; // guarded by m_inboxMutex
     std::vector<std::weak_ptr<Run>> m_stopWatched;
     std::unique_ptr<QTimer> m_stopPoll;
 };

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <atomic>
 #include <csignal>
 
 namespace {
@@ -198,9 +199,18 @@ void tst_Extras::killOnParentDeathSurvivesTheStartingThread()
     process->setKillOnParentDeath(true);
     configure(*process, {QStringLiteral("sleep"), QStringLiteral("1000")});
     process->moveToThread(&starter);
-    bool started = false;
+    // Qt's event queue orders this handoff with a lock ThreadSanitizer cannot
+    // see; the atomics make the same order visible to it.
+    std::atomic<bool> handedOver{false};
+    std::atomic<bool> started{false};
+    handedOver.store(true, std::memory_order_release);
     QMetaObject::invokeMethod(
-            process, [&] { started = process->start(); }, Qt::BlockingQueuedConnection);
+            process,
+            [&] {
+                if (handedOver.load(std::memory_order_acquire))
+                    started = process->start();
+            },
+            Qt::BlockingQueuedConnection);
     QVERIFY(started);
     const qint64 pid = process->processId();
     starter.quit();
