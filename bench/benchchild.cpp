@@ -16,9 +16,9 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #if defined(SHAREDCHILD_BENCH_FREESTANDING)
 

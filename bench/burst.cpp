@@ -107,9 +107,9 @@ namespace {
 
 Record runTrial(Api api, int children)
 {
-    const Record trial = recordOfKind(runSelf({QStringLiteral("--trial"), QStringLiteral("burst"),
-                                               apiName(api), QString::number(children)}),
-                                      QStringLiteral("burst"));
+    Record trial = recordOfKind(runSelf({QStringLiteral("--trial"), QStringLiteral("burst"),
+                                         apiName(api), QString::number(children)}),
+                                QStringLiteral("burst"));
     if (trial.number(QStringLiteral("succeeded")) != children)
         qFatal("burst: only %g of %d children of %s exited with 0",
                trial.number(QStringLiteral("succeeded")), children, qPrintable(apiName(api)));
@@ -168,9 +168,11 @@ QList<Row> runBurst(const Sizes &sizes)
                            formatDuration(medianField(ours, wall)), qprocess,
                            formatDuration(medianField(theirs, wall)), median(wallRatios), 0.70);
     wallRow.note = QStringLiteral("first start() to last finished(), all in one event loop; "
-                                  "median of %1 per-pair ratios, each trial in a fresh process, "
-                                  "order alternating")
-                           .arg(sizes.burstPairs);
+                                  "median of %1 per-pair ratios (range %2–%3), each trial in a "
+                                  "fresh process, order alternating")
+                           .arg(sizes.burstPairs)
+                           .arg(formatRatio(percentile(wallRatios, 0)),
+                                formatRatio(percentile(wallRatios, 1)));
 
     Row floorRow = ratioRow(QStringLiteral("2b"),
                             what(QStringLiteral("wall time, raw posix_spawn (the floor)")),

@@ -63,7 +63,7 @@ double sampleChildWatchedTwice(WaitingThread &waiter, const SharedChild::Command
     waiter.begin([&child] { child->wait(); });
     const std::int64_t killedAt = nowNs();
     child->kill();
-    const double latency = double(waiter.end() - killedAt);
+    const auto latency = double(waiter.end() - killedAt);
     secondWatcher.join();
     return latency;
 }
@@ -78,7 +78,7 @@ double sampleSharedChildProcess(WaitingThread &waiter)
     waiter.begin([&process] { process.wait(); });
     const std::int64_t killedAt = nowNs();
     process.kill();
-    const double latency = double(waiter.end() - killedAt);
+    const auto latency = double(waiter.end() - killedAt);
     QCoreApplication::sendPostedEvents(); // finished() from the waiter thread, untimed
     return latency;
 }

@@ -81,6 +81,7 @@ Result compare(const std::vector<std::array<double, VariantCount>> &rounds, Vari
 double medianOf(const std::vector<std::array<double, VariantCount>> &rounds, Variant variant)
 {
     std::vector<double> values;
+    values.reserve(rounds.size());
     for (const auto &round : rounds)
         values.push_back(round[variant]);
     return median(values);
