@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <system_error>
 
@@ -188,6 +189,21 @@ std::optional<ExitStatus> Child::Private::waitUntil(Detail::Deadline deadline)
     state = State::NotWaiting;
     reapLocked();
     return status;
+}
+
+Child::Backend Child::backend()
+{
+    static const auto choice = [] {
+        const char *requested = std::getenv("SHAREDCHILD_BACKEND");
+        const std::string name = requested ? requested : "";
+        auto chosen = Detail::chooseBackend(name);
+        if (auto *reason = std::get_if<std::string>(&chosen))
+            *reason = "SHAREDCHILD_BACKEND=" + name + ": " + *reason;
+        return chosen;
+    }();
+    if (const auto *error = std::get_if<std::string>(&choice))
+        throw std::system_error(EINVAL, std::generic_category(), *error);
+    return std::get<Backend>(choice);
 }
 
 Child::Child(std::unique_ptr<Private> d) : d(std::move(d)) { }

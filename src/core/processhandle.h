@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <variant>
 
 namespace SharedChild::Detail {
 
@@ -69,6 +71,10 @@ struct SpawnedProcess
     std::unique_ptr<ProcessHandle> handle;
     std::array<FileDescriptor, 3> pipes; // the parent's ends of stdin, stdout, stderr pipes
 };
+
+/// The backend this OS uses for `requested` (the value of SHAREDCHILD_BACKEND,
+/// empty when unset), or why it cannot.
+std::variant<Child::Backend, std::string> chooseBackend(const std::string &requested);
 
 /// Starts `command` with the backend chosen by Child::backend().
 SpawnedProcess spawnProcess(const Command &command);

@@ -8,7 +8,6 @@
 #include "spawnerthread.h"
 
 #include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -16,35 +15,21 @@
 
 namespace SharedChild {
 
-namespace {
+namespace Detail {
 
-std::variant<Child::Backend, std::string> chooseBackend()
+std::variant<Child::Backend, std::string> chooseBackend(const std::string &requested)
 {
-    const char *requested = std::getenv("SHAREDCHILD_BACKEND");
-    const std::string name = requested ? requested : "";
-    if (name == "waitid")
+    if (requested == "waitid")
         return Child::Backend::Waitid;
-    if (name == "pidfd") {
-        if (!Detail::pidfdBackendAvailable())
-            return std::string("SHAREDCHILD_BACKEND=pidfd: this kernel lacks pidfd support");
+    if (requested == "pidfd") {
+        if (!pidfdBackendAvailable())
+            return std::string("this kernel lacks pidfd support");
         return Child::Backend::Pidfd;
     }
-    if (name.empty())
-        return Detail::pidfdBackendAvailable() ? Child::Backend::Pidfd : Child::Backend::Waitid;
-    return "SHAREDCHILD_BACKEND=" + name + R"(: unknown backend (expected "pidfd" or "waitid"))";
+    if (requested.empty())
+        return pidfdBackendAvailable() ? Child::Backend::Pidfd : Child::Backend::Waitid;
+    return std::string(R"(unknown backend (expected "pidfd" or "waitid"))");
 }
-
-} // namespace
-
-Child::Backend Child::backend()
-{
-    static const auto choice = chooseBackend();
-    if (const auto *error = std::get_if<std::string>(&choice))
-        throw std::system_error(EINVAL, std::generic_category(), *error);
-    return std::get<Backend>(choice);
-}
-
-namespace Detail {
 
 SpawnedProcess spawnProcess(const Command &command)
 {

@@ -8,35 +8,20 @@
 #include <windows.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <system_error>
 #include <variant>
 
 namespace SharedChild {
 
-namespace {
-
-std::variant<Child::Backend, std::string> chooseBackend()
-{
-    const char *requested = std::getenv("SHAREDCHILD_BACKEND");
-    const std::string name = requested ? requested : "";
-    if (name.empty() || name == "windows")
-        return Child::Backend::Windows;
-    return "SHAREDCHILD_BACKEND=" + name + ": unknown backend (expected \"windows\")";
-}
-
-} // namespace
-
-Child::Backend Child::backend()
-{
-    static const auto choice = chooseBackend();
-    if (const auto *error = std::get_if<std::string>(&choice))
-        throw std::system_error(EINVAL, std::generic_category(), *error);
-    return std::get<Backend>(choice);
-}
-
 namespace Detail {
+
+std::variant<Child::Backend, std::string> chooseBackend(const std::string &requested)
+{
+    if (requested.empty() || requested == "windows")
+        return Child::Backend::Windows;
+    return std::string(R"(unknown backend (expected "windows"))");
+}
 
 SpawnedProcess spawnProcess(const Command &command)
 {
