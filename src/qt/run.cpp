@@ -10,11 +10,24 @@
 
 namespace SharedChild::QtDetail {
 
+namespace {
+
+void complete(QPromise<SharedChildExitStatus> &promise, const Outcome &outcome)
+{
+    if (outcome.lostReason.isEmpty()) {
+        promise.addResult(outcome.status);
+    } else {
+        promise.setException(std::make_exception_ptr(std::system_error(
+                ECHILD, std::generic_category(), outcome.lostReason.toStdString())));
+    }
+    promise.finish();
+}
+
+} // namespace
+
 Run::Run(std::shared_ptr<Child> child, SharedChildProcess *owner, bool watchStops)
     : watchStops(watchStops), m_child(std::move(child)), m_owner(owner)
-{
-    m_promise.start();
-}
+{ }
 
 // Posted under the lock: the owner's destructor takes it before QObject
 // deletes the object's pending events, so the owner outlives this call.
@@ -32,19 +45,27 @@ void Run::postToOwnerLocked(Call call)
             Qt::QueuedConnection);
 }
 
+bool Run::recordLocked(const Outcome &outcome)
+{
+    if (m_outcome)
+        return false;
+    m_outcome = outcome;
+    if (m_promise)
+        complete(*m_promise, outcome);
+    return true;
+}
+
+void Run::record(const Outcome &outcome)
+{
+    std::lock_guard lock(m_mutex);
+    recordLocked(outcome);
+}
+
 void Run::deliver(const Outcome &outcome)
 {
     std::lock_guard lock(m_mutex);
-    if (m_outcome)
+    if (!recordLocked(outcome))
         return;
-    m_outcome = outcome;
-    if (outcome.lostReason.isEmpty()) {
-        m_promise.addResult(outcome.status);
-    } else {
-        m_promise.setException(std::make_exception_ptr(std::system_error(
-                ECHILD, std::generic_category(), outcome.lostReason.toStdString())));
-    }
-    m_promise.finish();
     postToOwnerLocked([](SharedChildProcessPrivate &owner, const std::shared_ptr<Run> &run) {
         owner.finishRun(run);
     });
@@ -59,6 +80,18 @@ void Run::reportStop(std::optional<int> stopSignal)
             [stopSignal](SharedChildProcessPrivate &owner, const std::shared_ptr<Run> &run) {
                 owner.applyStop(run, stopSignal);
             });
+}
+
+QFuture<SharedChildExitStatus> Run::future()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_promise) {
+        m_promise.emplace();
+        m_promise->start();
+        if (m_outcome)
+            complete(*m_promise, *m_outcome);
+    }
+    return m_promise->future();
 }
 
 std::optional<Outcome> Run::outcome() const

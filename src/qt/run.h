@@ -51,6 +51,9 @@ public:
     /// anyway, since the core hands every caller the same status) and posts it
     /// to the owner's thread, once.
     void deliver(const Outcome &outcome);
+    /// The owner's thread: records the outcome like deliver() but posts
+    /// nothing, because the caller emits finished() itself.
+    void record(const Outcome &outcome);
     /// The recorded outcome, if any.
     std::optional<Outcome> outcome() const;
     /// The owner is being destroyed: deliver to nobody from now on.
@@ -58,7 +61,7 @@ public:
 
     /// Completes with the outcome's status (or its lost-status error) as soon
     /// as any thread delivers it.
-    QFuture<SharedChildExitStatus> future() { return m_promise.future(); }
+    QFuture<SharedChildExitStatus> future();
 
     /// Any thread: tells the owner that the child stopped (a signal number)
     /// or continued (empty). Called by the waiter thread's stop watch.
@@ -75,12 +78,15 @@ public:
 private:
     template<typename Call>
     void postToOwnerLocked(Call call);
+    bool recordLocked(const Outcome &outcome);
 
     const std::shared_ptr<Child> m_child;
     mutable std::mutex m_mutex;
     SharedChildProcess *m_owner;
     std::optional<Outcome> m_outcome;
-    QPromise<SharedChildExitStatus> m_promise;
+    // Made by the first future() call: most runs never have one, and a
+    // promise costs more memory than the rest of the run.
+    std::optional<QPromise<SharedChildExitStatus>> m_promise;
 };
 
 } // namespace SharedChild::QtDetail

@@ -5,7 +5,6 @@
 #include <QPointer>
 #include <QThread>
 
-#include <QThread>
 #include <csignal>
 #include <cstring>
 
@@ -55,11 +54,16 @@ std::shared_ptr<Run> SharedChildProcessPrivate::currentRun() const
     return run;
 }
 
-void SharedChildProcessPrivate::deliver(const std::shared_ptr<Run> &run, const Outcome &outcome)
+void SharedChildProcessPrivate::finishIfOwnerThread(const std::shared_ptr<Run> &run,
+                                                    const Outcome &outcome)
 {
-    run->deliver(outcome);
-    if (QThread::currentThread() == q->thread())
-        finishRun(run);
+    // Another thread leaves the delivery to the waiter thread, which watches
+    // every run until its child exits: posting from here would only delay
+    // that thread's return from wait().
+    if (QThread::currentThread() != q->thread())
+        return;
+    run->record(outcome);
+    finishRun(run);
 }
 
 void SharedChildProcessPrivate::signalChild(const char *what,
@@ -508,13 +512,14 @@ SharedChildExitStatus SharedChildProcess::wait()
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return {};
+    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
     if (QThread::currentThread() == thread() && d->hasOpenPipes()) {
         const auto outcome = d->waitServicingPipes(run, -1);
-        d->deliver(run, *outcome);
+        d->finishIfOwnerThread(run, *outcome);
         return outcome->status;
     }
     const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
-    d->deliver(run, *outcome);
+    d->finishIfOwnerThread(run, *outcome);
     return outcome->status;
 }
 
@@ -523,6 +528,7 @@ bool SharedChildProcess::waitForFinished(int msecs)
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return false;
+    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
     const auto outcome = QThread::currentThread() == thread() && d->hasOpenPipes()
             ? d->waitServicingPipes(run, msecs)
             : observeOutcome([&run, msecs] {
@@ -531,7 +537,7 @@ bool SharedChildProcess::waitForFinished(int msecs)
               });
     if (!outcome)
         return false;
-    d->deliver(run, *outcome);
+    d->finishIfOwnerThread(run, *outcome);
     return true;
 }
 

@@ -78,6 +78,20 @@ public:
             post([this, weakRun = std::weak_ptr<Run>(run)] { addStopWatch(weakRun); });
     }
 
+    void hold(const std::shared_ptr<Run> &run)
+    {
+        std::lock_guard lock(m_descriptorsMutex);
+        if (m_descriptors)
+            m_descriptors->hold(run);
+    }
+
+    void release(const std::shared_ptr<Run> &run)
+    {
+        std::lock_guard lock(m_descriptorsMutex);
+        if (m_descriptors)
+            m_descriptors->release(run);
+    }
+
     void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
     {
         post([this, msecs, wholeGroup, weakRun = std::weak_ptr<Run>(run)] {
@@ -196,6 +210,22 @@ void watch(const std::shared_ptr<Run> &run)
 void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
 {
     waiterThread().killAfter(run, msecs, wholeGroup);
+}
+
+// A run exists only once watch() has started the waiter thread; after the
+// application's shutdown there is nothing left to hold.
+BlockingWait::BlockingWait(std::shared_ptr<Run> run) : m_run(std::move(run))
+{
+    std::lock_guard lock(instanceMutex);
+    if (instance)
+        instance->hold(m_run);
+}
+
+BlockingWait::~BlockingWait()
+{
+    std::lock_guard lock(instanceMutex);
+    if (instance)
+        instance->release(m_run);
 }
 
 } // namespace SharedChild::QtDetail::Waiter

@@ -17,6 +17,23 @@ void watch(const std::shared_ptr<Run> &run);
 /// `wholeGroup`) after `msecs` unless it has exited.
 void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup);
 
+/// Any thread, for the life of the object: the calling thread blocks in a
+/// wait on `run`'s child and learns its outcome first, so the waiter thread
+/// leaves the child alone meanwhile (two threads woken by one exit would meet
+/// on the child's lock and delay the wait's return). Afterwards the waiter
+/// delivers the outcome unless the caller has recorded it.
+class BlockingWait
+{
+public:
+    explicit BlockingWait(std::shared_ptr<Run> run);
+    ~BlockingWait();
+    BlockingWait(const BlockingWait &) = delete;
+    BlockingWait &operator=(const BlockingWait &) = delete;
+
+private:
+    std::shared_ptr<Run> m_run;
+};
+
 /// How often the waiter thread looks for stops of runs with watchStops.
 /// POSIX reports a stop to a waiting parent or through SIGCHLD only, and a
 /// library must not take over the program's SIGCHLD handler.

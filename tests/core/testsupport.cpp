@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,13 @@ bool pollUntil(const std::function<bool()> &predicate, std::chrono::milliseconds
             return false;
         std::this_thread::sleep_for(1ms);
     }
+}
+
+bool isChildProcess(pid_t pid)
+{
+    const std::vector<ProcessInfo> children = childProcesses();
+    return std::any_of(children.begin(), children.end(),
+                       [pid](const ProcessInfo &child) { return child.pid == pid; });
 }
 
 bool fileExists(const std::string &path)

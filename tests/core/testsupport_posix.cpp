@@ -2,6 +2,8 @@
 // The POSIX half of the test support: /proc, waitid(), kill() and file descriptors.
 #include "testsupport.h"
 
+#include "processcensus.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -19,49 +21,9 @@ extern char **environ;
 
 namespace SharedChildTest {
 
-namespace {
-
-// The entries of a /proc directory that are numbers (fds, tasks, pids).
-std::vector<int> numericEntries(const char *path)
-{
-    std::vector<int> numbers;
-    DIR *dir = ::opendir(path);
-    if (!dir)
-        return numbers;
-    const int own = ::dirfd(dir);
-    while (const dirent *entry = ::readdir(dir)) {
-        char *end = nullptr;
-        const long number = std::strtol(entry->d_name, &end, 10);
-        if (*entry->d_name != '\0' && *end == '\0' && number != own)
-            numbers.push_back(static_cast<int>(number));
-    }
-    ::closedir(dir);
-    return numbers;
-}
-
-// The fields after "pid (comm)" of a /proc stat file: "S 1234 ..."; empty when gone.
-std::string statFieldsAfterName(const std::string &path)
-{
-    std::ifstream file(path);
-    std::string line;
-    if (!std::getline(file, line))
-        return {};
-    const auto close = line.rfind(')');
-    return close == std::string::npos || close + 2 > line.size() ? std::string()
-                                                                 : line.substr(close + 2);
-}
-
-char stateOf(const std::string &statPath)
-{
-    const std::string fields = statFieldsAfterName(statPath);
-    return fields.empty() ? char(0) : fields[0];
-}
-
-} // namespace
-
 std::set<int> openFds()
 {
-    const std::vector<int> fds = numericEntries("/proc/self/fd");
+    const std::vector<int> fds = procEntries("/proc/self/fd");
     return {fds.begin(), fds.end()};
 }
 
@@ -72,40 +34,25 @@ int openFdCount()
 
 int threadCount()
 {
-    return static_cast<int>(numericEntries("/proc/self/task").size());
+    return static_cast<int>(procEntries("/proc/self/task").size());
 }
 
 std::vector<ProcessInfo> childProcesses()
 {
     std::vector<ProcessInfo> children;
-    const pid_t self = ::getpid();
-    for (const int pid : numericEntries("/proc")) {
-        std::istringstream fields(statFieldsAfterName("/proc/" + std::to_string(pid) + "/stat"));
-        char state = 0;
-        pid_t parent = 0;
-        if (fields >> state >> parent && parent == self)
-            children.push_back({pid, state});
-    }
+    for (const ChildProcess &child : listChildProcesses())
+        children.push_back({child.pid, child.state});
     return children;
-}
-
-bool isChildProcess(pid_t pid)
-{
-    for (const ProcessInfo &child : childProcesses()) {
-        if (child.pid == pid)
-            return true;
-    }
-    return false;
 }
 
 char processState(pid_t pid)
 {
-    return stateOf("/proc/" + std::to_string(pid) + "/stat");
+    return processStateLetter(pid);
 }
 
 char threadState(pid_t tid)
 {
-    return stateOf("/proc/self/task/" + std::to_string(tid) + "/stat");
+    return threadStateLetter(tid);
 }
 
 bool threadIsBlocked(pid_t tid)

@@ -114,15 +114,6 @@ std::vector<ProcessInfo> childProcesses()
     return children;
 }
 
-bool isChildProcess(pid_t pid)
-{
-    for (const ProcessInfo &child : childProcesses()) {
-        if (child.pid == pid)
-            return true;
-    }
-    return false;
-}
-
 char processState(pid_t pid)
 {
     char state = 0;

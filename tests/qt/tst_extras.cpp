@@ -4,6 +4,8 @@
 
 #include <sharedchild/sharedchildprocess.h>
 
+#include "startinthread.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFutureWatcher>
@@ -57,6 +59,7 @@ private Q_SLOTS:
     void killOnParentDeathSurvivesTheStartingThread();
     void futureChainsAndCombines();
     void futureCarriesALostStatusAsAnException();
+    void futureOfAFinishedRunIsReady();
     void futureOfANeverStartedObjectIsCanceled();
 };
 
@@ -198,20 +201,7 @@ void tst_Extras::killOnParentDeathSurvivesTheStartingThread()
     auto *process = new SharedChildProcess;
     process->setKillOnParentDeath(true);
     configure(*process, {QStringLiteral("sleep"), QStringLiteral("1000")});
-    process->moveToThread(&starter);
-    // Qt's event queue orders this handoff with a lock ThreadSanitizer cannot
-    // see; the atomics make the same order visible to it.
-    std::atomic<bool> handedOver{false};
-    std::atomic<bool> started{false};
-    handedOver.store(true, std::memory_order_release);
-    QMetaObject::invokeMethod(
-            process,
-            [&] {
-                if (handedOver.load(std::memory_order_acquire))
-                    started = process->start();
-            },
-            Qt::BlockingQueuedConnection);
-    QVERIFY(started);
+    QVERIFY(startInThread(*process, starter));
     const qint64 pid = process->processId();
     starter.quit();
     QVERIFY(starter.wait(10000));
@@ -267,6 +257,19 @@ void tst_Extras::futureCarriesALostStatusAsAnException()
     QCOMPARE(errors.last()[0].value<SharedChildProcess::ProcessError>(),
              SharedChildProcess::StatusLost);
     QVERIFY(!process.exitStatus().isValid());
+}
+
+void tst_Extras::futureOfAFinishedRunIsReady()
+{
+    // The promise is made on the first future() call, here after the run ended.
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("exit"), QStringLiteral("7")});
+    QVERIFY(process.start());
+    QVERIFY(process.waitForFinished(10000));
+    const QFuture<SharedChildExitStatus> future = process.future();
+    QVERIFY(future.isFinished());
+    QCOMPARE(future.result().exitCode(), 7);
+    QCOMPARE(process.future().result().exitCode(), 7);
 }
 
 void tst_Extras::futureOfANeverStartedObjectIsCanceled()

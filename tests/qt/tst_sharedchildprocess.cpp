@@ -2,6 +2,10 @@
 #include <sharedchild/child.h>
 #include <sharedchild/sharedchildprocess.h>
 
+#include "startinthread.h"
+
+#include "processcensus.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -12,10 +16,13 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <memory>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -24,22 +31,14 @@ namespace {
 
 const QString helper = QStringLiteral(SCTEST_HELPER);
 
-int countEntries(const char *directory)
-{
-    return static_cast<int>(
-            QDir(QString::fromLatin1(directory))
-                    .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
-                    .size());
-}
-
 int openFdCount()
 {
-    return countEntries("/proc/self/fd");
+    return static_cast<int>(SharedChildTest::procEntries("/proc/self/fd").size());
 }
 
 int threadCount()
 {
-    return countEntries("/proc/self/task");
+    return static_cast<int>(SharedChildTest::procEntries("/proc/self/task").size());
 }
 
 bool processExists(qint64 pid)
@@ -56,19 +55,7 @@ void configure(SharedChildProcess &process, const QStringList &arguments)
 
 int childProcessCount()
 {
-    int children = 0;
-    const QString self = QString::number(QCoreApplication::applicationPid());
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray fields = stat.readAll();
-        const QList<QByteArray> afterName = fields.mid(fields.lastIndexOf(')') + 2).split(' ');
-        if (afterName.size() > 1 && afterName[1] == self.toLatin1())
-            ++children;
-    }
-    return children;
+    return static_cast<int>(SharedChildTest::childPids().size());
 }
 
 // Lets the children of earlier tests end and their descriptors and threads
@@ -157,6 +144,9 @@ private Q_SLOTS:
     void finishedInTheObjectsOwnThread();
     // 2.
     void killFromOneThreadWhileAnotherWaits();
+    void finishedAfterAWaitTimesOut_data();
+    void finishedAfterAWaitTimesOut();
+    void finishedOnceWithManyForeignWaiters();
     // 3.
     void tryWaitFromManyThreads();
     // 4.
@@ -260,7 +250,6 @@ void tst_SharedChildProcess::finishedInTheObjectsOwnThread()
     worker.start();
     auto *process = new SharedChildProcess;
     configure(*process, {QStringLiteral("exit"), QStringLiteral("4")});
-    process->moveToThread(&worker);
     std::atomic<QThread *> emittedIn{nullptr};
     std::atomic<int> emissions{0};
     connect(
@@ -270,20 +259,7 @@ void tst_SharedChildProcess::finishedInTheObjectsOwnThread()
                 ++emissions;
             },
             Qt::DirectConnection);
-    // The object goes to `worker` and starts there through a queued call. Qt's
-    // event queue orders that handoff with a lock ThreadSanitizer cannot see;
-    // the atomics make the same order visible to it.
-    std::atomic<bool> handedOver{false};
-    std::atomic<bool> started{false};
-    handedOver.store(true, std::memory_order_release);
-    QMetaObject::invokeMethod(
-            process,
-            [&] {
-                if (handedOver.load(std::memory_order_acquire))
-                    started = process->start();
-            },
-            Qt::BlockingQueuedConnection);
-    QVERIFY(started);
+    QVERIFY(startInThread(*process, worker));
     QCOMPARE(process->wait().exitCode(), 4); // from this (foreign) thread
     QTRY_COMPARE_WITH_TIMEOUT(emissions.load(), 1, 10000);
     QCOMPARE(emittedIn.load(), &worker);
@@ -322,6 +298,84 @@ void tst_SharedChildProcess::killFromOneThreadWhileAnotherWaits()
     QCOMPARE(log.statuses[0], seenByWaiter);
     QCOMPARE(process.exitStatus(), seenByWaiter);
     QVERIFY(!seenByWaiter.exitedNormally());
+}
+
+// A thread blocked in a wait takes the child from the waiter thread's watch
+// for as long as it waits; these check that the watch comes back.
+void tst_SharedChildProcess::finishedAfterAWaitTimesOut_data()
+{
+    QTest::addColumn<bool>("fromAnotherThread");
+    QTest::newRow("owner's thread") << false;
+    QTest::newRow("another thread") << true;
+}
+
+void tst_SharedChildProcess::finishedAfterAWaitTimesOut()
+{
+    QFETCH(bool, fromAnotherThread);
+    SharedChildProcess process;
+    FinishedLog log(process);
+    const QTemporaryDir dir;
+    const QString exitNow = dir.filePath(QStringLiteral("exit-now"));
+    configure(process, {QStringLiteral("wait-file"), exitNow});
+    QSignalSpy spy(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    bool finishedInTime = true;
+    if (fromAnotherThread)
+        std::thread([&] { finishedInTime = process.waitForFinished(50); }).join();
+    else
+        finishedInTime = process.waitForFinished(50);
+    QVERIFY(!finishedInTime);
+    QFile(exitNow).open(QIODevice::WriteOnly); // the child exits on its own
+    QVERIFY(spy.wait(10000));
+    drainEvents();
+    QCOMPARE(log.statuses.size(), 1u);
+    QVERIFY(log.statuses[0].success());
+}
+
+void tst_SharedChildProcess::finishedOnceWithManyForeignWaiters()
+{
+    for (int round = 0; round < 20; ++round) {
+        SharedChildProcess process;
+        FinishedLog log(process);
+        configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+        QSignalSpy spy(&process, &SharedChildProcess::finished);
+        QVERIFY(process.start());
+        constexpr int waiterCount = 4;
+        std::array<std::atomic<pid_t>, waiterCount> waiterIds{};
+        std::vector<SharedChildExitStatus> seen(waiterCount);
+        std::vector<std::thread> waiters;
+        for (int i = 0; i < waiterCount; ++i) {
+            waiters.emplace_back([&, i] {
+                waiterIds[static_cast<std::size_t>(i)] = ::gettid();
+                // Half wait without a deadline, half with one that times out
+                // first, so that the waits end at different moments.
+                if (i % 2 == 0) {
+                    seen[static_cast<std::size_t>(i)] = process.wait();
+                } else {
+                    process.waitForFinished(round % 5);
+                    seen[static_cast<std::size_t>(i)] = process.wait();
+                }
+            });
+        }
+        // Kill once every waiter sleeps in the kernel (in its wait, or on the
+        // child's lock behind another waiter).
+        QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return std::all_of(waiterIds.begin(), waiterIds.end(), [](const auto &tid) {
+                        return tid != 0 && SharedChildTest::threadStateLetter(tid) == 'S';
+                    });
+                },
+                10000));
+        process.kill();
+        for (auto &waiter : waiters)
+            waiter.join();
+        QVERIFY(spy.wait(10000));
+        drainEvents();
+        QCOMPARE(log.statuses.size(), 1u);
+        for (const auto &status : seen)
+            QCOMPARE(status, log.statuses[0]);
+        QCOMPARE(log.statuses[0].signalNumber(), SIGKILL);
+    }
 }
 
 void tst_SharedChildProcess::tryWaitFromManyThreads()

@@ -12,29 +12,10 @@ namespace SharedChildTest {
 
 namespace {
 
-// The entries of a /proc directory that are numbers (fds, tasks, pids),
-// without the descriptor used to read the directory itself.
-std::vector<int> numericEntries(const char *path)
+// The fields after "pid (comm)" of a /proc stat file: "S 1234 ..."; empty when gone.
+std::string statFieldsAfterName(const std::string &statPath)
 {
-    std::vector<int> numbers;
-    DIR *dir = ::opendir(path);
-    if (!dir)
-        return numbers;
-    const int own = ::dirfd(dir);
-    while (const dirent *entry = ::readdir(dir)) {
-        char *end = nullptr;
-        const long number = std::strtol(entry->d_name, &end, 10);
-        if (*entry->d_name != '\0' && *end == '\0' && number != own)
-            numbers.push_back(static_cast<int>(number));
-    }
-    ::closedir(dir);
-    return numbers;
-}
-
-// The fields after "pid (comm)" of /proc/PID/stat: "S 1234 ..."; empty when gone.
-std::string statFieldsAfterName(pid_t pid)
-{
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::ifstream file(statPath);
     std::string line;
     if (!std::getline(file, line))
         return {};
@@ -55,13 +36,36 @@ std::string statusField(const std::string &statusPath, const std::string &key)
     return {};
 }
 
+char stateLetter(const std::string &statPath)
+{
+    const std::string fields = statFieldsAfterName(statPath);
+    return fields.empty() ? char(0) : fields[0];
+}
+
 } // namespace
+
+std::vector<int> procEntries(const char *path)
+{
+    std::vector<int> numbers;
+    DIR *dir = ::opendir(path);
+    if (!dir)
+        return numbers;
+    const int own = ::dirfd(dir);
+    while (const dirent *entry = ::readdir(dir)) {
+        char *end = nullptr;
+        const long number = std::strtol(entry->d_name, &end, 10);
+        if (*entry->d_name != '\0' && *end == '\0' && number != own)
+            numbers.push_back(static_cast<int>(number));
+    }
+    ::closedir(dir);
+    return numbers;
+}
 
 ProcessCensus ProcessCensus::take()
 {
     ProcessCensus census;
-    census.openFds = static_cast<int>(numericEntries("/proc/self/fd").size());
-    census.threads = static_cast<int>(numericEntries("/proc/self/task").size());
+    census.openFds = static_cast<int>(procEntries("/proc/self/fd").size());
+    census.threads = static_cast<int>(procEntries("/proc/self/task").size());
     census.childProcesses = static_cast<int>(childPids().size());
     census.residentBytes = std::atoll(statusField("/proc/self/status", "VmRSS").c_str()) * 1024;
     return census;
@@ -75,30 +79,42 @@ std::string ProcessCensus::toString() const
     return text;
 }
 
-std::vector<pid_t> childPids()
+std::vector<ChildProcess> listChildProcesses()
 {
-    std::vector<pid_t> children;
+    std::vector<ChildProcess> children;
     const pid_t self = ::getpid();
-    for (const int pid : numericEntries("/proc")) {
-        std::istringstream fields(statFieldsAfterName(pid));
+    for (const int pid : procEntries("/proc")) {
+        std::istringstream fields(statFieldsAfterName("/proc/" + std::to_string(pid) + "/stat"));
         char state = 0;
         pid_t parent = 0;
         if (fields >> state >> parent && parent == self)
-            children.push_back(pid);
+            children.push_back({pid, state});
     }
     return children;
 }
 
+std::vector<pid_t> childPids()
+{
+    std::vector<pid_t> pids;
+    for (const ChildProcess &child : listChildProcesses())
+        pids.push_back(child.pid);
+    return pids;
+}
+
 char processStateLetter(pid_t pid)
 {
-    const std::string fields = statFieldsAfterName(pid);
-    return fields.empty() ? char(0) : fields[0];
+    return stateLetter("/proc/" + std::to_string(pid) + "/stat");
+}
+
+char threadStateLetter(pid_t tid)
+{
+    return stateLetter("/proc/self/task/" + std::to_string(tid) + "/stat");
 }
 
 int tasksOfUser(uid_t uid)
 {
     int tasks = 0;
-    for (const int pid : numericEntries("/proc")) {
+    for (const int pid : procEntries("/proc")) {
         const std::string path = "/proc/" + std::to_string(pid) + "/status";
         std::istringstream realUid(statusField(path, "Uid"));
         uid_t owner = 0;

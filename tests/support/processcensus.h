@@ -25,11 +25,25 @@ struct ProcessCensus
     std::string toString() const;
 };
 
-/// The PIDs of this process's children, zombies included (ppid in /proc/*/stat).
+/// The numeric entries of a /proc directory (fds, tasks, pids), without the
+/// descriptor used to read the directory itself.
+std::vector<int> procEntries(const char *path);
+
+struct ChildProcess
+{
+    pid_t pid = 0;
+    char state = 0; // as in /proc/PID/stat: 'R', 'S', 'T', 'Z', ...
+};
+/// This process's children, zombies included (ppid in /proc/*/stat).
+std::vector<ChildProcess> listChildProcesses();
+/// The PIDs of listChildProcesses().
 std::vector<pid_t> childPids();
 /// The state letter of any process, as in /proc/PID/stat ('R', 'S', 'T', 'Z',
 /// ...); 0 when there is no such process.
 char processStateLetter(pid_t pid);
+/// The state letter of a thread of this process; 0 when gone. 'S' once it
+/// sleeps in the kernel: in a blocking system call or on a lock.
+char threadStateLetter(pid_t tid);
 /// The threads of every process whose real user is `uid` (RLIMIT_NPROC counts them).
 int tasksOfUser(uid_t uid);
 
