@@ -54,14 +54,12 @@ std::shared_ptr<Run> SharedChildProcessPrivate::currentRun() const
     return run;
 }
 
-void SharedChildProcessPrivate::finishIfOwnerThread(const std::shared_ptr<Run> &run,
-                                                    const Outcome &outcome)
+void SharedChildProcessPrivate::deliver(const std::shared_ptr<Run> &run, const Outcome &outcome)
 {
-    // Another thread leaves the delivery to the waiter thread, which watches
-    // every run until its child exits: posting from here would only delay
-    // that thread's return from wait().
-    if (QThread::currentThread() != q->thread())
+    if (QThread::currentThread() != q->thread()) {
+        run->deliver(outcome);
         return;
+    }
     run->record(outcome);
     finishRun(run);
 }
@@ -515,11 +513,11 @@ SharedChildExitStatus SharedChildProcess::wait()
     const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
     if (QThread::currentThread() == thread() && d->hasOpenPipes()) {
         const auto outcome = d->waitServicingPipes(run, -1);
-        d->finishIfOwnerThread(run, *outcome);
+        d->deliver(run, *outcome);
         return outcome->status;
     }
     const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
-    d->finishIfOwnerThread(run, *outcome);
+    d->deliver(run, *outcome);
     return outcome->status;
 }
 
@@ -537,7 +535,7 @@ bool SharedChildProcess::waitForFinished(int msecs)
               });
     if (!outcome)
         return false;
-    d->finishIfOwnerThread(run, *outcome);
+    d->deliver(run, *outcome);
     return true;
 }
 

@@ -22,10 +22,10 @@ public:
     /// Owner's thread: the waiter saw `run`'s child stop (a signal) or continue.
     void applyStop(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
                    std::optional<int> stopSignal);
-    /// Any thread, after its wait learned `outcome`: in the owner's thread,
-    /// emits finished() before the caller returns; elsewhere does nothing.
-    void finishIfOwnerThread(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
-                             const SharedChild::QtDetail::Outcome &outcome);
+    /// Any thread, after its wait learned `outcome`: hands it to the owner;
+    /// in the owner's thread by emitting finished() before the caller returns.
+    void deliver(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
+                 const SharedChild::QtDetail::Outcome &outcome);
     std::shared_ptr<SharedChild::QtDetail::Run> currentRun() const;
     /// Any thread: applies `send` to the current child; failures become warnings.
     void signalChild(const char *what, const std::function<void(SharedChild::Child &)> &send);

@@ -20,8 +20,8 @@ void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup);
 /// Any thread, for the life of the object: the calling thread blocks in a
 /// wait on `run`'s child and learns its outcome first, so the waiter thread
 /// leaves the child alone meanwhile (two threads woken by one exit would meet
-/// on the child's lock and delay the wait's return). Afterwards the waiter
-/// delivers the outcome unless the caller has recorded it.
+/// on the child's lock and delay the wait's return). The caller delivers the
+/// outcome it learns; after a wait that timed out the waiter watches again.
 class BlockingWait
 {
 public:
