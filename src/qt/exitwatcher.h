@@ -5,13 +5,11 @@
 
 #include <memory>
 
-class QObject;
-
 namespace SharedChild::QtDetail {
 
-/// Watches the pollable descriptors (pidfds) of many children from the waiter
-/// thread with one notifier, and delivers each run's outcome when its child
-/// exits. Created and destroyed in the waiter thread; add() is thread-safe.
+/// Watches the pollable descriptors (pidfds) of many children for the waiter
+/// thread, and delivers each run's outcome when its child exits. The waiter
+/// thread blocks in waitOnce(); everything else is thread-safe.
 class DescriptorWatcher
 {
 public:
@@ -26,11 +24,16 @@ public:
     /// Any thread, after that wait: watches the child again, or forgets it
     /// when the run's outcome has been recorded meanwhile.
     virtual void release(const std::shared_ptr<Run> &run) = 0;
+    /// The waiter thread: blocks until watched children exit (and delivers
+    /// their outcomes), wake() is called, or `timeoutMsecs` pass (-1: never).
+    virtual void waitOnce(int timeoutMsecs) = 0;
+    /// Any thread: makes the current or the next waitOnce() return.
+    virtual void wake() = 0;
 };
 
-/// The platform's descriptor watcher living in `waiterContext`'s thread, or
-/// null where the platform has none.
-std::unique_ptr<DescriptorWatcher> createDescriptorWatcher(QObject *waiterContext);
+/// The platform's descriptor watcher; throws std::system_error when it cannot
+/// make one (e.g. at the descriptor limit).
+std::unique_ptr<DescriptorWatcher> createDescriptorWatcher();
 
 /// For children without a pollable descriptor (the waitid backend): one
 /// thread blocked in Child::wait() per child, ending with it.

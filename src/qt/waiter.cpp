@@ -4,14 +4,14 @@
 #include "exitwatcher.h"
 
 #include <QCoreApplication>
-#include <QObject>
 #include <QThread>
-#include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
-#include <functional>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <vector>
 
@@ -19,46 +19,37 @@ namespace SharedChild::QtDetail::Waiter {
 
 namespace {
 
-class WaiterThread
+using Clock = std::chrono::steady_clock;
+
+// The waiter thread runs no Qt event loop: it blocks in the descriptor
+// watcher (epoll_wait on Linux) and keeps its own few deadlines, so an exit
+// reaches it without a trip through an event dispatcher.
+class WaiterThread final : public QThread
 {
 public:
-    WaiterThread()
+    WaiterThread() : m_descriptors(createDescriptorWatcher())
     {
-        m_thread.setObjectName(QStringLiteral("SharedChild waiter"));
-        m_context.moveToThread(&m_thread);
-        m_thread.start();
-        // At the process limit the thread may not start (QThread only warns),
-        // and the blocking call below would then never return.
-        if (!m_thread.isRunning())
+        setObjectName(QStringLiteral("SharedChild waiter"));
+        start();
+        // At the process limit the thread may not start (QThread only warns).
+        if (!isRunning())
             throw std::system_error(EAGAIN, std::generic_category(),
                                     "cannot start the SharedChild waiter thread");
-        // The watcher's notifier must be created in the thread that polls it.
-        QMetaObject::invokeMethod(
-                &m_context,
-                [this] {
-                    std::lock_guard lock(m_descriptorsMutex);
-                    m_descriptors = createDescriptorWatcher(&m_context);
-                },
-                Qt::BlockingQueuedConnection);
     }
 
-    ~WaiterThread()
+    ~WaiterThread() override
     {
         // Children still watched go to the core, which reaps them once they exit.
-        QMetaObject::invokeMethod(
-                &m_context,
-                [this] {
-                    std::lock_guard lock(m_descriptorsMutex);
-                    m_stopPoll.reset();
-                    m_descriptors.reset();
-                },
-                Qt::BlockingQueuedConnection);
-        m_thread.quit();
-        m_thread.wait();
-        // The waiter thread let go of the mutex after its last use of our
-        // members. Taking it orders that use before their destruction in a way
-        // ThreadSanitizer can see; the waits above use locks it cannot see.
-        const std::lock_guard lock(m_descriptorsMutex);
+        {
+            std::lock_guard lock(m_mutex);
+            m_quit = true;
+        }
+        m_descriptors->wake();
+        wait();
+        // run() let go of the mutex after its last use of our members. Taking
+        // it orders that use before their destruction in a way ThreadSanitizer
+        // can see; QThread::wait() uses a lock it cannot see.
+        const std::lock_guard lock(m_mutex);
     }
 
     WaiterThread(const WaiterThread &) = delete;
@@ -66,92 +57,104 @@ public:
 
     void watch(const std::shared_ptr<Run> &run)
     {
-        bool watched = false;
-        {
-            std::lock_guard lock(m_descriptorsMutex);
-            watched = m_descriptors && run->child()->pollDescriptor() >= 0
-                    && m_descriptors->add(run);
-        }
-        if (!watched)
+        if (run->child()->pollDescriptor() < 0 || !m_descriptors->add(run))
             watchWithBlockingThread(run);
-        if (run->watchStops)
-            post([this, weakRun = std::weak_ptr<Run>(run)] { addStopWatch(weakRun); });
-    }
-
-    void hold(const std::shared_ptr<Run> &run)
-    {
-        std::lock_guard lock(m_descriptorsMutex);
-        if (m_descriptors)
-            m_descriptors->hold(run);
-    }
-
-    void release(const std::shared_ptr<Run> &run)
-    {
-        std::lock_guard lock(m_descriptorsMutex);
-        if (m_descriptors)
-            m_descriptors->release(run);
+        if (run->watchStops) {
+            {
+                std::lock_guard lock(m_mutex);
+                m_stopWatched.push_back(run);
+            }
+            m_descriptors->wake();
+        }
     }
 
     void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
     {
-        post([this, msecs, wholeGroup, weakRun = std::weak_ptr<Run>(run)] {
-            QTimer::singleShot(msecs, Qt::PreciseTimer, &m_context, [weakRun, wholeGroup] {
-                if (const auto run = weakRun.lock()) {
-                    try {
-                        if (wholeGroup)
-                            run->child()->killProcessGroup(SIGKILL);
-                        else
-                            run->child()->kill();
-                    } catch (const std::system_error &) {
-                        // Nothing to report to: stop() returned long ago.
-                    }
-                }
-            });
-        });
+        {
+            std::lock_guard lock(m_mutex);
+            m_kills.push_back({Clock::now() + std::chrono::milliseconds(msecs), run, wholeGroup});
+        }
+        m_descriptors->wake();
+    }
+
+    void hold(const std::shared_ptr<Run> &run) { m_descriptors->hold(run); }
+    void release(const std::shared_ptr<Run> &run) { m_descriptors->release(run); }
+
+protected:
+    void run() override
+    {
+        for (;;) {
+            int timeout = -1;
+            {
+                std::lock_guard lock(m_mutex);
+                if (m_quit)
+                    return;
+                timeout = msecsUntilNextDeadlineLocked();
+            }
+            m_descriptors->waitOnce(timeout);
+            killWhenDue();
+            pollStopsWhenDue();
+        }
     }
 
 private:
-    // Runs `task` in the waiter thread. The task travels in a list guarded by
-    // a std::mutex, not in the posted functor: that orders everything the
-    // caller did before it (e.g. creating the Run) before the task in a way
-    // ThreadSanitizer can see. It cannot see Qt's event queue.
-    void post(std::function<void()> task)
+    struct PendingKill
     {
+        Clock::time_point at;
+        std::weak_ptr<Run> run;
+        bool wholeGroup = false;
+    };
+
+    int msecsUntilNextDeadlineLocked() const
+    {
+        std::optional<Clock::time_point> next;
+        for (const PendingKill &kill : m_kills)
+            next = next ? std::min(*next, kill.at) : kill.at;
+        if (!m_stopWatched.empty())
+            next = next ? std::min(*next, m_nextStopPoll) : m_nextStopPoll;
+        if (!next)
+            return -1;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now());
+        return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
+    }
+
+    void killWhenDue()
+    {
+        std::vector<PendingKill> due;
         {
-            std::lock_guard lock(m_inboxMutex);
-            m_inbox.push_back(std::move(task));
+            std::lock_guard lock(m_mutex);
+            const auto now = Clock::now();
+            const auto firstDue = std::partition(m_kills.begin(), m_kills.end(),
+                                                 [now](const auto &kill) { return kill.at > now; });
+            due.assign(std::make_move_iterator(firstDue), std::make_move_iterator(m_kills.end()));
+            m_kills.erase(firstDue, m_kills.end());
         }
-        QMetaObject::invokeMethod(
-                &m_context, [this] { runInbox(); }, Qt::QueuedConnection);
+        for (const PendingKill &kill : due) {
+            const auto run = kill.run.lock();
+            if (!run)
+                continue;
+            try {
+                if (kill.wholeGroup)
+                    run->child()->killProcessGroup(SIGKILL);
+                else
+                    run->child()->kill();
+            } catch (const std::system_error &) {
+                // Nothing to report to: stop() returned long ago.
+            }
+        }
     }
 
-    void runInbox()
+    void pollStopsWhenDue()
     {
-        std::vector<std::function<void()>> tasks;
+        std::vector<std::weak_ptr<Run>> watched;
         {
-            std::lock_guard lock(m_inboxMutex);
-            tasks.swap(m_inbox);
+            std::lock_guard lock(m_mutex);
+            if (m_stopWatched.empty() || Clock::now() < m_nextStopPoll)
+                return;
+            m_nextStopPoll = Clock::now() + std::chrono::milliseconds(stopPollMsecs);
+            watched.swap(m_stopWatched);
         }
-        for (const auto &task : tasks)
-            task();
-    }
-
-    // Waiter thread only, like everything below.
-    void addStopWatch(const std::weak_ptr<Run> &run)
-    {
-        m_stopWatched.push_back(run);
-        if (!m_stopPoll) {
-            m_stopPoll = std::make_unique<QTimer>();
-            m_stopPoll->setInterval(stopPollMsecs);
-            QObject::connect(m_stopPoll.get(), &QTimer::timeout, &m_context,
-                             [this] { pollStops(); });
-        }
-        m_stopPoll->start();
-    }
-
-    void pollStops()
-    {
-        std::erase_if(m_stopWatched, [](const std::weak_ptr<Run> &weakRun) {
+        std::erase_if(watched, [](const std::weak_ptr<Run> &weakRun) {
             const auto run = weakRun.lock();
             if (!run || run->outcome())
                 return true;
@@ -162,21 +165,16 @@ private:
             }
             return false;
         });
-        if (m_stopWatched.empty())
-            m_stopPoll->stop();
+        std::lock_guard lock(m_mutex);
+        m_stopWatched.insert(m_stopWatched.end(), watched.begin(), watched.end());
     }
 
-    QThread m_thread;
-    QObject m_context; // lives in m_thread
-    // Created and destroyed in m_thread, used by every thread in watch(). The
-    // mutex orders those steps; BlockingQueuedConnection alone would too, but
-    // its semaphore is invisible to ThreadSanitizer.
-    std::mutex m_descriptorsMutex;
-    std::unique_ptr<DescriptorWatcher> m_descriptors; // guarded by m_descriptorsMutex
-    std::mutex m_inboxMutex;
-    std::vector<std::function<void()>> m_inbox; // guarded by m_inboxMutex
-    std::vector<std::weak_ptr<Run>> m_stopWatched;
-    std::unique_ptr<QTimer> m_stopPoll;
+    const std::unique_ptr<DescriptorWatcher> m_descriptors;
+    std::mutex m_mutex;
+    bool m_quit = false; // guarded by m_mutex
+    std::vector<PendingKill> m_kills; // guarded by m_mutex
+    std::vector<std::weak_ptr<Run>> m_stopWatched; // guarded by m_mutex
+    Clock::time_point m_nextStopPoll; // guarded by m_mutex
 };
 
 std::mutex instanceMutex;

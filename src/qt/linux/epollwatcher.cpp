@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
-// Linux: every watched pidfd sits in one epoll set, and one QSocketNotifier on
-// the epoll descriptor wakes the waiter thread. Ten thousand children cost one
-// descriptor in the event loop, not ten thousand.
+// Linux: every watched pidfd sits in one epoll set, next to an eventfd that
+// wakes the waiter thread for other work. The waiter thread blocks in
+// epoll_wait() itself, so a child's exit reaches it without a trip through
+// an event dispatcher, and ten thousand children cost one descriptor more
+// than ten thousand pidfds.
 
 #include "../exitwatcher.h"
 
-#include <QObject>
-#include <QSocketNotifier>
 #include <QtGlobal>
 
 #include <array>
+#include <cerrno>
+#include <cstdint>
 #include <mutex>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
 #include <unordered_map>
@@ -23,12 +26,22 @@ namespace {
 class EpollWatcher final : public DescriptorWatcher
 {
 public:
-    EpollWatcher(int epoll, QObject *context)
-        : m_epoll(epoll), m_notifier(epoll, QSocketNotifier::Read)
+    EpollWatcher()
+        : m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
+          m_wakeUp(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
     {
-        QObject::connect(&m_notifier, &QSocketNotifier::activated, context, [this] { drain(); });
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.fd = m_wakeUp;
+        if (m_epoll < 0 || m_wakeUp < 0
+            || ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeUp, &event) != 0) {
+            const int error = errno;
+            closeDescriptors();
+            throw std::system_error(error, std::generic_category(),
+                                    "cannot create the SharedChild waiter's epoll set");
+        }
     }
-    ~EpollWatcher() override { ::close(m_epoll); }
+    ~EpollWatcher() override { closeDescriptors(); }
     EpollWatcher(const EpollWatcher &) = delete;
     EpollWatcher &operator=(const EpollWatcher &) = delete;
 
@@ -66,8 +79,8 @@ public:
         if (run->outcome()) {
             m_runs.erase(found);
         } else if (!addToSet(pidfd)) {
-            // Readable at once if the child has exited: drain() delivers. Only
-            // ENOMEM could stop that; a thread of its own watches it instead.
+            // Readable at once if the child has exited: waitOnce() delivers.
+            // Only ENOMEM could stop that; a thread of its own watches it instead.
             m_runs.erase(found);
             try {
                 watchWithBlockingThread(run);
@@ -78,12 +91,55 @@ public:
         }
     }
 
+    void waitOnce(int timeoutMsecs) override
+    {
+        std::array<epoll_event, 256> events; // not zeroed: epoll_wait fills what it reports
+        const int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()),
+                                       timeoutMsecs);
+        for (int i = 0; i < ready; ++i) {
+            const int fd = events[static_cast<std::size_t>(i)].data.fd;
+            if (fd == m_wakeUp) {
+                std::uint64_t count = 0;
+                while (::read(m_wakeUp, &count, sizeof count) < 0 && errno == EINTR) { }
+            } else {
+                deliverExit(fd);
+            }
+        }
+    }
+
+    void wake() override
+    {
+        const std::uint64_t one = 1;
+        while (::write(m_wakeUp, &one, sizeof one) < 0 && errno == EINTR) { }
+    }
+
 private:
     struct Watched
     {
         std::shared_ptr<Run> run;
-        int holds = 0; // threads blocked in a wait on it; not polled while > 0
+        int holds = 0; // threads blocked in a wait on it; out of the set while > 0
     };
+
+    void deliverExit(int pidfd)
+    {
+        std::shared_ptr<Run> run;
+        {
+            std::lock_guard lock(m_mutex);
+            const auto found = m_runs.find(pidfd);
+            if (found == m_runs.end())
+                return;
+            run = found->second.run;
+        }
+        // A readable pidfd means the child has exited, so this has an outcome.
+        const auto outcome = observeOutcome([&run] { return run->child()->tryWait(); });
+        if (!outcome)
+            return;
+        // Delivered first: the owner waits for it, nobody for the cleanup.
+        run->deliver(*outcome);
+        std::lock_guard lock(m_mutex);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
+        m_runs.erase(pidfd);
+    }
 
     bool addToSet(int pidfd)
     {
@@ -93,47 +149,25 @@ private:
         return ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event) == 0;
     }
 
-    void drain()
+    void closeDescriptors()
     {
-        std::array<epoll_event, 256> events{};
-        const int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), 0);
-        for (int i = 0; i < ready; ++i) {
-            const int pidfd = events[static_cast<std::size_t>(i)].data.fd;
-            std::shared_ptr<Run> run;
-            {
-                std::lock_guard lock(m_mutex);
-                const auto found = m_runs.find(pidfd);
-                if (found == m_runs.end())
-                    continue;
-                run = found->second.run;
-            }
-            // A readable pidfd means the child has exited, so this has an outcome.
-            const auto outcome = observeOutcome([&run] { return run->child()->tryWait(); });
-            if (!outcome)
-                continue;
-            {
-                std::lock_guard lock(m_mutex);
-                ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
-                m_runs.erase(pidfd);
-            }
-            run->deliver(*outcome);
-        }
+        if (m_epoll >= 0)
+            ::close(m_epoll);
+        if (m_wakeUp >= 0)
+            ::close(m_wakeUp);
     }
 
     const int m_epoll;
-    QSocketNotifier m_notifier;
+    const int m_wakeUp;
     std::mutex m_mutex;
     std::unordered_map<int, Watched> m_runs; // by pidfd; guarded by m_mutex
 };
 
 } // namespace
 
-std::unique_ptr<DescriptorWatcher> createDescriptorWatcher(QObject *waiterContext)
+std::unique_ptr<DescriptorWatcher> createDescriptorWatcher()
 {
-    const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll < 0)
-        return nullptr;
-    return std::make_unique<EpollWatcher>(epoll, waiterContext);
+    return std::make_unique<EpollWatcher>();
 }
 
 } // namespace SharedChild::QtDetail
