@@ -143,8 +143,9 @@ QList<Row> runKillLatency(const Sizes &sizes)
                                   "layer's waiter thread does; the two threads wake together and "
                                   "meet on the child's lock");
     rows[2].note = QStringLiteral("SharedChildProcess::wait() from a thread that does not own the "
-                                  "object, kill() from the owner; the library's waiter thread "
-                                  "watches the same child meanwhile");
+                                  "object, kill() from the owner; while it waits, that thread "
+                                  "takes the child out of the waiter thread's epoll set, and it "
+                                  "posts finished() to the owner before it returns");
     return rows;
 }
 
