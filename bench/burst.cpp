@@ -105,31 +105,13 @@ Record burstTrial(Api api, int children)
 
 namespace {
 
-Record runTrial(Api api, int children)
+Record runBurstTrial(Api api, int children)
 {
-    Record trial = recordOfKind(runSelf({QStringLiteral("--trial"), QStringLiteral("burst"),
-                                         apiName(api), QString::number(children)}),
-                                QStringLiteral("burst"));
+    Record trial = runTrial(QStringLiteral("burst"), api, children);
     if (trial.number(QStringLiteral("succeeded")) != children)
         qFatal("burst: only %g of %d children of %s exited with 0",
                trial.number(QStringLiteral("succeeded")), children, qPrintable(apiName(api)));
     return trial;
-}
-
-double medianField(const QList<Record> &trials, const QString &key)
-{
-    std::vector<double> values;
-    for (const Record &trial : trials)
-        values.push_back(trial.number(key));
-    return median(values);
-}
-
-double maxField(const QList<Record> &trials, const QString &key)
-{
-    double result = 0;
-    for (const Record &trial : trials)
-        result = std::max(result, trial.number(key));
-    return result;
 }
 
 } // namespace
@@ -143,13 +125,13 @@ QList<Row> runBurst(const Sizes &sizes)
     for (int pair = 0; pair < sizes.burstPairs; ++pair) {
         Record scp, qp;
         if (pair % 2 == 0) {
-            scp = runTrial(Api::SharedChildProcess, children);
-            qp = runTrial(Api::QProcess, children);
+            scp = runBurstTrial(Api::SharedChildProcess, children);
+            qp = runBurstTrial(Api::QProcess, children);
         } else {
-            qp = runTrial(Api::QProcess, children);
-            scp = runTrial(Api::SharedChildProcess, children);
+            qp = runBurstTrial(Api::QProcess, children);
+            scp = runBurstTrial(Api::SharedChildProcess, children);
         }
-        const Record raw = runTrial(Api::RawPosix, children);
+        const Record raw = runBurstTrial(Api::RawPosix, children);
         wallRatios.push_back(scp.number(wall) / qp.number(wall));
         floorRatios.push_back(raw.number(wall) / qp.number(wall));
         ours.append(scp);
@@ -165,8 +147,8 @@ QList<Row> runBurst(const Sizes &sizes)
     const QString qprocess = QStringLiteral("QProcess");
 
     Row wallRow = ratioRow(QStringLiteral("2a"), what(QStringLiteral("wall time")),
-                           formatDuration(medianField(ours, wall)), qprocess,
-                           formatDuration(medianField(theirs, wall)), median(wallRatios), 0.70);
+                           formatDuration(medianOf(ours, wall)), qprocess,
+                           formatDuration(medianOf(theirs, wall)), median(wallRatios), 0.70);
     wallRow.note = QStringLiteral("first start() to last finished(), all in one event loop; "
                                   "median of %1 per-pair ratios (range %2–%3), each trial in a "
                                   "fresh process, order alternating")
@@ -176,8 +158,8 @@ QList<Row> runBurst(const Sizes &sizes)
 
     Row floorRow = ratioRow(QStringLiteral("2b"),
                             what(QStringLiteral("wall time, raw posix_spawn (the floor)")),
-                            formatDuration(medianField(floor, wall)), qprocess,
-                            formatDuration(medianField(theirs, wall)), median(floorRatios));
+                            formatDuration(medianOf(floor, wall)), qprocess,
+                            formatDuration(medianOf(theirs, wall)), median(floorRatios));
     floorRow.note = QStringLiteral("no library: posix_spawn() + pidfd_open() for every child, then "
                                    "waitid(P_PIDFD) on each; glibc's posix_spawn, like both "
                                    "libraries, suspends the caller until the child has exec'd");
@@ -185,24 +167,24 @@ QList<Row> runBurst(const Sizes &sizes)
     Row threadRow;
     threadRow.id = QStringLiteral("2c");
     threadRow.what = what(QStringLiteral("extra threads"));
-    threadRow.value = formatCount(maxField(ours, threads));
+    threadRow.value = formatCount(maxOf(ours, threads));
     threadRow.peerName = qprocess;
-    threadRow.peerValue = formatCount(maxField(theirs, threads));
+    threadRow.peerValue = formatCount(maxOf(theirs, threads));
     threadRow.target = QStringLiteral("≤ 4");
-    threadRow.verdict = atMost(maxField(ours, threads), 4);
+    threadRow.verdict = atMost(maxOf(ours, threads), 4);
     threadRow.note = QStringLiteral("most threads over the trials beyond those before the first "
                                     "start(); SharedChild's waiter thread starts on first use");
 
     Row fdRow = ratioRow(QStringLiteral("2d"), what(QStringLiteral("peak fds")),
-                         formatCount(medianField(ours, fds)), qprocess,
-                         formatCount(medianField(theirs, fds)),
-                         medianField(ours, fds) / medianField(theirs, fds));
+                         formatCount(medianOf(ours, fds)), qprocess,
+                         formatCount(medianOf(theirs, fds)),
+                         medianOf(ours, fds) / medianOf(theirs, fds));
     fdRow.note = QStringLiteral("descriptors open beyond those before the burst, at their peak");
 
     Row rssRow = ratioRow(QStringLiteral("2e"), what(QStringLiteral("peak RSS growth")),
-                          formatBytes(medianField(ours, rss)), qprocess,
-                          formatBytes(medianField(theirs, rss)),
-                          medianField(ours, rss) / medianField(theirs, rss));
+                          formatBytes(medianOf(ours, rss)), qprocess,
+                          formatBytes(medianOf(theirs, rss)),
+                          medianOf(ours, rss) / medianOf(theirs, rss));
     rssRow.note = QStringLiteral("high-water mark of the RSS (reset before the burst) minus the "
                                  "RSS before it");
     return {wallRow, floorRow, threadRow, fdRow, rssRow};

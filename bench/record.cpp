@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "record.h"
 
+#include "stats.h"
+
+#include <QtNumeric>
+
+#include <algorithm>
+
 #include <cstdio>
 #include <limits>
+#include <vector>
 
 namespace Bench {
 
@@ -64,6 +71,33 @@ void emitRecord(const Record &record)
 {
     std::fputs((record.toLine() + u'\n').toUtf8().constData(), stdout);
     std::fflush(stdout);
+}
+
+double medianOf(const QList<Record> &trials, const QString &key, const QString &divisor)
+{
+    std::vector<double> values;
+    values.reserve(static_cast<std::size_t>(trials.size()));
+    for (const Record &trial : trials) {
+        const double by = divisor.isEmpty() ? 1.0 : std::max(trial.number(divisor), 1.0);
+        values.push_back(trial.number(key) / by);
+    }
+    return median(values);
+}
+
+double maxOf(const QList<Record> &trials, const QString &key)
+{
+    double result = -qInf();
+    for (const Record &trial : trials)
+        result = std::max(result, trial.number(key));
+    return result;
+}
+
+double minOf(const QList<Record> &trials, const QString &key)
+{
+    double result = qInf();
+    for (const Record &trial : trials)
+        result = std::min(result, trial.number(key));
+    return result;
 }
 
 } // namespace Bench

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QList>
 #include <QMap>
 #include <QString>
 
@@ -32,5 +33,12 @@ private:
 
 /// Prints `record` on stdout as one line and flushes it.
 void emitRecord(const Record &record);
+
+/// Over trials (records of one kind): the median of field `key`, each first
+/// divided by the trial's field `divisor` (at least 1) when one is named.
+double medianOf(const QList<Record> &trials, const QString &key, const QString &divisor = {});
+/// Over trials: the largest and the smallest value of field `key`.
+double maxOf(const QList<Record> &trials, const QString &key);
+double minOf(const QList<Record> &trials, const QString &key);
 
 } // namespace Bench

@@ -87,55 +87,17 @@ Record scaleTrial(Api api, int children)
     return result;
 }
 
-namespace {
-
-Record runTrial(Api api, int children)
-{
-    return recordOfKind(runSelf({QStringLiteral("--trial"), QStringLiteral("scale"), apiName(api),
-                                 QString::number(children)}),
-                        QStringLiteral("scale"));
-}
-
-// The median over the trials of `key`, divided by the trial's started count when `perChild`.
-double medianOf(const QList<Record> &trials, const QString &key, bool perChild = false)
-{
-    std::vector<double> values;
-    for (const Record &trial : trials) {
-        const double started = trial.number(QStringLiteral("started"));
-        values.push_back(trial.number(key) / (perChild ? std::max(started, 1.0) : 1.0));
-    }
-    return median(values);
-}
-
-double maxOf(const QList<Record> &trials, const QString &key)
-{
-    double result = 0;
-    for (const Record &trial : trials)
-        result = std::max(result, trial.number(key));
-    return result;
-}
-
-double minOf(const QList<Record> &trials, const QString &key)
-{
-    double result = qInf();
-    for (const Record &trial : trials)
-        result = std::min(result, trial.number(key));
-    return result;
-}
-
-} // namespace
-
 QList<Row> runScale(const Sizes &sizes)
 {
     const int children = sizes.scaleChildren;
     QList<Record> ours, theirs;
     for (int pair = 0; pair < sizes.scalePairs; ++pair) {
         if (pair % 2 == 0) {
-            ours.append(runTrial(Api::SharedChildProcess, children));
-            theirs.append(runTrial(Api::QProcess, children));
+            ours.append(runTrial(QStringLiteral("scale"), Api::SharedChildProcess, children));
+            theirs.append(runTrial(QStringLiteral("scale"), Api::QProcess, children));
         } else {
-            theirs.append(runTrial(Api::QProcess, children));
-            ours.append(runTrial(Api::SharedChildProcess, children));
+            theirs.append(runTrial(QStringLiteral("scale"), Api::QProcess, children));
+            ours.append(runTrial(QStringLiteral("scale"), Api::SharedChildProcess, children));
         }
     }
 
@@ -162,7 +124,7 @@ QList<Row> runScale(const Sizes &sizes)
     countRow.target = QStringLiteral("all %1").arg(formatCount(children));
     countRow.verdict
             = minOf(ours, QStringLiteral("succeeded")) == children ? Verdict::Met : Verdict::Missed;
-    const double peerFdsPerChild = medianOf(theirs, fds, true);
+    const double peerFdsPerChild = medianOf(theirs, fds, started);
     countRow.note
             = QStringLiteral("RLIMIT_NOFILE raised to %1 (the hard limit) in both trials. "
                              "QProcess holds %2 descriptors per running child (its pidfd "
@@ -198,18 +160,19 @@ QList<Row> runScale(const Sizes &sizes)
     threadRow.verdict = atMost(maxOf(ours, threads), 4);
 
     Row fdRow = ratioRow(QStringLiteral("6d"), what(QStringLiteral("fds per child")),
-                         formatCount(medianOf(ours, fds, true)), qprocess,
-                         formatCount(peerFdsPerChild), medianOf(ours, fds, true) / peerFdsPerChild);
+                         formatCount(medianOf(ours, fds, started)), qprocess,
+                         formatCount(peerFdsPerChild),
+                         medianOf(ours, fds, started) / peerFdsPerChild);
     fdRow.target = QStringLiteral("≤ 1.1");
-    fdRow.verdict = atMost(medianOf(ours, fds, true), 1.1);
+    fdRow.verdict = atMost(medianOf(ours, fds, started), 1.1);
     fdRow.note = QStringLiteral("peak descriptors beyond the baseline ÷ children started");
 
     Row rssRow = ratioRow(QStringLiteral("6e"), what(QStringLiteral("RSS per child")),
-                          formatBytes(medianOf(ours, rss, true)), qprocess,
-                          formatBytes(medianOf(theirs, rss, true)),
-                          medianOf(ours, rss, true) / medianOf(theirs, rss, true));
+                          formatBytes(medianOf(ours, rss, started)), qprocess,
+                          formatBytes(medianOf(theirs, rss, started)),
+                          medianOf(ours, rss, started) / medianOf(theirs, rss, started));
     rssRow.target = QStringLiteral("≤ 2 KiB");
-    rssRow.verdict = atMost(medianOf(ours, rss, true), 2048);
+    rssRow.verdict = atMost(medianOf(ours, rss, started), 2048);
     rssRow.note = QStringLiteral("(peak RSS − RSS before the first start) ÷ children started");
     return {countRow, wallRow, threadRow, fdRow, rssRow};
 }

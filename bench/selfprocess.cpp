@@ -35,6 +35,13 @@ Record recordOfKind(const QList<Record> &records, const QString &kind)
     qFatal("no \"%s\" record in the output of a benchmark process", qPrintable(kind));
 }
 
+Record runTrial(const QString &kind, Api api, int children)
+{
+    return recordOfKind(
+            runSelf({QStringLiteral("--trial"), kind, apiName(api), QString::number(children)}),
+            kind);
+}
+
 SelfWorker::SelfWorker(const QStringList &arguments)
 {
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);

@@ -5,6 +5,7 @@
 // memory) run each trial in a fresh copy of this program; the copies report
 // back with Records on stdout. Their stderr goes straight to ours.
 
+#include "api.h"
 #include "record.h"
 
 #include <QList>
@@ -19,6 +20,10 @@ QList<Record> runSelf(const QStringList &arguments);
 
 /// The first record of `kind` in `records`; fatal when there is none.
 Record recordOfKind(const QList<Record> &records, const QString &kind);
+
+/// Runs one trial (`--trial KIND API CHILDREN`) in a fresh copy of this
+/// program and returns its record of `kind`.
+Record runTrial(const QString &kind, Api api, int children);
 
 /// A copy of this program that answers one request line at a time.
 class SelfWorker

@@ -13,9 +13,7 @@
 #include <unistd.h>
 #include <variant>
 
-namespace SharedChild {
-
-namespace Detail {
+namespace SharedChild::Detail {
 
 std::variant<Child::Backend, std::string> chooseBackend(const std::string &requested)
 {
@@ -65,5 +63,4 @@ std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid)
     return adoptWithPidfd(static_cast<pid_t>(pid));
 }
 
-} // namespace Detail
-} // namespace SharedChild
+} // namespace SharedChild::Detail

@@ -12,9 +12,7 @@
 #include <system_error>
 #include <variant>
 
-namespace SharedChild {
-
-namespace Detail {
+namespace SharedChild::Detail {
 
 std::variant<Child::Backend, std::string> chooseBackend(const std::string &requested)
 {
@@ -48,5 +46,4 @@ std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid)
                        + ": cannot adopt by process ID on Windows; adopt a process handle instead");
 }
 
-} // namespace Detail
-} // namespace SharedChild
+} // namespace SharedChild::Detail
