@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <grp.h>
 #include <memory>
 #include <sys/resource.h>
 #include <thread>
@@ -270,13 +271,8 @@ void ProcessLimit::run()
 
 void runProcessLimit(const StressOptions &options, Failures &failures)
 {
-    std::vector<std::string> wrapper;
-    if (::geteuid() == 0) {
-        const std::string id = std::to_string(nobody);
-        wrapper = {"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"};
-    }
     try {
-        const auto status = runSelf(wrapper, toArguments(options, "process-limit-inner"));
+        const auto status = runSelf({}, toArguments(options, "process-limit-inner"));
         if (!status.success())
             failures.add("the run as an unprivileged user ended with " + status.toString());
     } catch (const std::system_error &error) {
@@ -286,6 +282,16 @@ void runProcessLimit(const StressOptions &options, Failures &failures)
 
 void runProcessLimitInner(const StressOptions &, Failures &failures)
 {
+    // Root ignores RLIMIT_NPROC, so the run becomes uid 65534 here, inside
+    // the process: the loader has mapped our libraries by now. Starting the
+    // program as that user instead (setpriv) fails where the build tree is
+    // not readable by it, e.g. a clone under /root.
+    if (::geteuid() == 0
+        && (::setgroups(0, nullptr) != 0 || ::setresgid(nobody, nobody, nobody) != 0
+            || ::setresuid(nobody, nobody, nobody) != 0)) {
+        failures.add(std::string("cannot become uid 65534: ") + std::strerror(errno));
+        return;
+    }
     ProcessLimit(failures).run();
 }
 
