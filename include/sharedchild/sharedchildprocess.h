@@ -139,6 +139,10 @@ public:
     /// A future of the current (or last) run's status: it completes as soon
     /// as any thread learns the status, and holds a std::system_error (ECHILD)
     /// when the status was lost. For an object never started: a canceled future.
+    /// A continuation attached without a context object runs in the thread
+    /// that learns the status, often the library's waiter thread: pass a
+    /// context object to then() to run it in a thread of yours, and never
+    /// block in one that has none.
     QFuture<SharedChildExitStatus> future() const;
 
     /// When true, destroying the object leaves a running child alive (it is

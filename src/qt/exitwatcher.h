@@ -22,8 +22,8 @@ public:
     /// child's lock and delay its return.
     virtual void hold(const std::shared_ptr<Run> &run) = 0;
     /// Any thread, after that wait: watches the child again, or forgets it
-    /// when the run's outcome has been recorded meanwhile.
-    virtual void release(const std::shared_ptr<Run> &run) = 0;
+    /// when the run's outcome had been `recorded` by then. Never throws.
+    virtual void release(const std::shared_ptr<Run> &run, bool recorded) = 0;
     /// The waiter thread: blocks until watched children exit (and delivers
     /// their outcomes), wake() is called, or `timeoutMsecs` pass (-1: never).
     virtual void waitOnce(int timeoutMsecs) = 0;

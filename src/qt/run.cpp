@@ -45,30 +45,43 @@ void Run::postToOwnerLocked(Call call)
             Qt::QueuedConnection);
 }
 
-bool Run::recordLocked(const Outcome &outcome)
+bool Run::recordLocked(const Outcome &outcome, QPromise<SharedChildExitStatus> *&promise)
 {
+    promise = nullptr;
     if (m_outcome)
         return false;
     m_outcome = outcome;
+    // A promise made later by future() is completed there; this one has been
+    // handed out, and only this thread completes it.
     if (m_promise)
-        complete(*m_promise, outcome);
+        promise = &*m_promise;
     return true;
 }
 
 void Run::record(const Outcome &outcome)
 {
-    std::lock_guard lock(m_mutex);
-    recordLocked(outcome);
+    QPromise<SharedChildExitStatus> *promise = nullptr;
+    {
+        std::lock_guard lock(m_mutex);
+        recordLocked(outcome, promise);
+    }
+    if (promise)
+        complete(*promise, outcome);
 }
 
 void Run::deliver(const Outcome &outcome)
 {
-    std::lock_guard lock(m_mutex);
-    if (!recordLocked(outcome))
-        return;
-    postToOwnerLocked([](SharedChildProcessPrivate &owner, const std::shared_ptr<Run> &run) {
-        owner.finishRun(run);
-    });
+    QPromise<SharedChildExitStatus> *promise = nullptr;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!recordLocked(outcome, promise))
+            return;
+        postToOwnerLocked([](SharedChildProcessPrivate &owner, const std::shared_ptr<Run> &run) {
+            owner.finishRun(run);
+        });
+    }
+    if (promise)
+        complete(*promise, outcome);
 }
 
 void Run::reportStop(std::optional<int> stopSignal)
@@ -88,10 +101,17 @@ QFuture<SharedChildExitStatus> Run::future()
     if (!m_promise) {
         m_promise.emplace();
         m_promise->start();
+        // Under the lock is fine here: nobody can have attached a continuation yet.
         if (m_outcome)
             complete(*m_promise, *m_outcome);
     }
     return m_promise->future();
+}
+
+bool Run::hasOutcome() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_outcome.has_value();
 }
 
 std::optional<Outcome> Run::outcome() const

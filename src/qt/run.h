@@ -60,8 +60,11 @@ public:
     void detachOwner();
 
     /// Completes with the outcome's status (or its lost-status error) as soon
-    /// as any thread delivers it.
+    /// as any thread delivers it. The delivering thread completes it without
+    /// holding any of our locks, so a continuation may call into the object.
     QFuture<SharedChildExitStatus> future();
+    /// Whether an outcome is recorded.
+    bool hasOutcome() const;
 
     /// Any thread: tells the owner that the child stopped (a signal number)
     /// or continued (empty). Called by the waiter thread's stop watch.
@@ -78,7 +81,10 @@ public:
 private:
     template<typename Call>
     void postToOwnerLocked(Call call);
-    bool recordLocked(const Outcome &outcome);
+    // Records the outcome unless one is recorded; returns whether it did, and
+    // in `promise` the promise the caller must complete once it has let go of
+    // the lock (continuations run inside finish()).
+    bool recordLocked(const Outcome &outcome, QPromise<SharedChildExitStatus> *&promise);
 
     const std::shared_ptr<Child> m_child;
     mutable std::mutex m_mutex;

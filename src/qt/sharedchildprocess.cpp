@@ -223,7 +223,7 @@ SharedChildProcess::~SharedChildProcess()
     run->detachOwner();
     // The waiter thread watches every run until its child exits, so the child
     // is reaped whether we kill it or let it live on.
-    if (!d->detachOnDestroy && !run->outcome()) {
+    if (!d->detachOnDestroy && !run->hasOutcome()) {
         kill();
     }
 }
@@ -431,7 +431,7 @@ QString SharedChildProcess::errorString() const
 
 bool SharedChildProcess::start()
 {
-    if (d->state == Running) {
+    if (isRunning()) { // a stopped child is still running
         d->setError(
                 AlreadyRunning,
                 tr("%1: cannot start, already running (pid %2)").arg(d->program).arg(processId()));
@@ -575,7 +575,7 @@ void SharedChildProcess::sendSignal(int signal)
 void SharedChildProcess::stop(int graceMsecs)
 {
     const std::shared_ptr<Run> run = d->currentRun();
-    if (!run || run->outcome())
+    if (!run || run->hasOutcome())
         return;
     // The Command the run started with decides, not a later setter call.
     const bool wholeGroup = run->child()->isProcessGroupLeader();

@@ -78,7 +78,10 @@ public:
     }
 
     void hold(const std::shared_ptr<Run> &run) { m_descriptors->hold(run); }
-    void release(const std::shared_ptr<Run> &run) { m_descriptors->release(run); }
+    void release(const std::shared_ptr<Run> &run, bool recorded)
+    {
+        m_descriptors->release(run, recorded);
+    }
 
 protected:
     void run() override
@@ -124,8 +127,12 @@ private:
         {
             std::lock_guard lock(m_mutex);
             const auto now = Clock::now();
-            const auto firstDue = std::partition(m_kills.begin(), m_kills.end(),
-                                                 [now](const auto &kill) { return kill.at > now; });
+            // Kills of runs that are gone go as well, so the list cannot grow
+            // with stop() calls on short-lived children.
+            const auto firstDue
+                    = std::partition(m_kills.begin(), m_kills.end(), [now](const auto &kill) {
+                          return kill.at > now && !kill.run.expired();
+                      });
             due.assign(std::make_move_iterator(firstDue), std::make_move_iterator(m_kills.end()));
             m_kills.erase(firstDue, m_kills.end());
         }
@@ -156,7 +163,7 @@ private:
         }
         std::erase_if(watched, [](const std::weak_ptr<Run> &weakRun) {
             const auto run = weakRun.lock();
-            if (!run || run->outcome())
+            if (!run || run->hasOutcome())
                 return true;
             const std::optional<int> stop = run->child()->stopped();
             if (stop != run->reportedStop) {
@@ -187,9 +194,10 @@ void shutdown()
     instance = nullptr;
 }
 
-WaiterThread &waiterThread()
+// Callers hold instanceMutex for as long as they use the instance, so that
+// shutdown() cannot free it under them.
+WaiterThread &waiterThreadLocked()
 {
-    std::lock_guard lock(instanceMutex);
     if (!instance) {
         instance = new WaiterThread;
         // Stop before Qt's own globals go away, not in static destruction.
@@ -202,12 +210,14 @@ WaiterThread &waiterThread()
 
 void watch(const std::shared_ptr<Run> &run)
 {
-    waiterThread().watch(run);
+    std::lock_guard lock(instanceMutex);
+    waiterThreadLocked().watch(run);
 }
 
 void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
 {
-    waiterThread().killAfter(run, msecs, wholeGroup);
+    std::lock_guard lock(instanceMutex);
+    waiterThreadLocked().killAfter(run, msecs, wholeGroup);
 }
 
 // A run exists only once watch() has started the waiter thread; after the
@@ -221,9 +231,11 @@ BlockingWait::BlockingWait(std::shared_ptr<Run> run) : m_run(std::move(run))
 
 BlockingWait::~BlockingWait()
 {
+    // Read before taking any lock: the run's lock is never taken inside ours.
+    const bool recorded = m_run->hasOutcome();
     std::lock_guard lock(instanceMutex);
     if (instance)
-        instance->release(m_run);
+        instance->release(m_run, recorded);
 }
 
 } // namespace SharedChild::QtDetail::Waiter

@@ -53,6 +53,8 @@ class tst_Extras : public QObject
 private Q_SLOTS:
     void resourceUsageInTheExitStatus();
     void stopAndContinueAreReported();
+    void startWhileStoppedIsRefused();
+    void continuationMayCallIntoTheObject();
     void stopsAreNotWatchedUnlessAskedFor();
     void processGroupKillLeavesNoGrandchild();
     void stopEscalatesOnTheWholeGroup();
@@ -119,6 +121,45 @@ void tst_Extras::stopAndContinueAreReported()
     QCOMPARE(process.exitStatus().signalNumber(), SIGKILL);
     QCOMPARE(process.state(), SharedChildProcess::Finished);
     QCOMPARE(states.last()[0].value<SharedChildProcess::State>(), SharedChildProcess::Finished);
+}
+
+void tst_Extras::startWhileStoppedIsRefused()
+{
+    SharedChildProcess process;
+    process.setWatchStops(true);
+    configure(process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QSignalSpy stopped(&process, &SharedChildProcess::stopped);
+    QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+    QVERIFY(process.start());
+    const qint64 pid = process.processId();
+    process.sendSignal(SIGSTOP);
+    QVERIFY(stopped.wait(10000));
+    QCOMPARE(process.state(), SharedChildProcess::Stopped);
+    // A stopped child is still a run in progress: starting again would drop it.
+    QVERIFY(!process.start());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors[0][0].value<SharedChildProcess::ProcessError>(),
+             SharedChildProcess::AlreadyRunning);
+    QCOMPARE(process.processId(), pid);
+    process.kill();
+    QCOMPARE(process.wait().signalNumber(), SIGKILL);
+}
+
+void tst_Extras::continuationMayCallIntoTheObject()
+{
+    // The delivering thread completes the future after it has let go of the
+    // run's lock, so a continuation can ask the object again; this one runs in
+    // the thread of the waitForFinished() that learns the status.
+    SharedChildProcess process;
+    configure(process, {QStringLiteral("exit"), QStringLiteral("3")});
+    QVERIFY(process.start());
+    std::atomic<int> seenAgain{-1};
+    const QFuture<void> chained = process.future().then([&](const SharedChildExitStatus &) {
+        seenAgain = process.future().result().exitCode();
+    });
+    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(QTest::qWaitFor([&] { return chained.isFinished(); }, 10000));
+    QCOMPARE(seenAgain.load(), 3);
 }
 
 void tst_Extras::stopsAreNotWatchedUnlessAskedFor()

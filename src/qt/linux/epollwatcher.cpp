@@ -15,7 +15,6 @@
 #include <mutex>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <system_error>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -69,25 +68,27 @@ public:
             ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
     }
 
-    void release(const std::shared_ptr<Run> &run) override
+    void release(const std::shared_ptr<Run> &run, bool recorded) override
     {
         const int pidfd = run->child()->pollDescriptor();
         std::lock_guard lock(m_mutex);
         const auto found = m_runs.find(pidfd);
         if (found == m_runs.end() || found->second.run != run || --found->second.holds > 0)
             return;
-        if (run->outcome()) {
-            m_runs.erase(found);
-        } else if (!addToSet(pidfd)) {
-            // Readable at once if the child has exited: waitOnce() delivers.
-            // Only ENOMEM could stop that; a thread of its own watches it instead.
-            m_runs.erase(found);
-            try {
-                watchWithBlockingThread(run);
-            } catch (const std::system_error &error) {
-                qWarning("SharedChildProcess (pid %lld): cannot watch the child any more: %s",
-                         static_cast<long long>(run->child()->id()), error.what());
-            }
+        // Readable at once if the child has exited: waitOnce() delivers.
+        if (recorded || addToSet(pidfd)) {
+            if (recorded)
+                m_runs.erase(found);
+            return;
+        }
+        // Out of memory or of epoll watches (ENOMEM, ENOSPC): a thread of its
+        // own watches the child instead, else a later wait or tryWait must.
+        m_runs.erase(found);
+        try {
+            watchWithBlockingThread(run);
+        } catch (...) {
+            qWarning("SharedChildProcess (pid %lld): cannot watch the child any more",
+                     static_cast<long long>(run->child()->id()));
         }
     }
 
