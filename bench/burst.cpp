@@ -142,8 +142,7 @@ QList<Row> runBurst(const Sizes &sizes)
     const auto what = [children](const QString &figure) {
         return QStringLiteral("burst of %1 /bin/true: %2").arg(formatCount(children), figure);
     };
-    const QString fds = QStringLiteral("extraFds"), rss = QStringLiteral("rssGrowth"),
-                  threads = QStringLiteral("extraThreads");
+    const QString fds = QStringLiteral("extraFds"), rss = QStringLiteral("rssGrowth");
     const QString qprocess = QStringLiteral("QProcess");
 
     Row wallRow = ratioRow(QStringLiteral("2a"), what(QStringLiteral("wall time")),
@@ -164,14 +163,8 @@ QList<Row> runBurst(const Sizes &sizes)
                                    "waitid(P_PIDFD) on each; glibc's posix_spawn, like both "
                                    "libraries, suspends the caller until the child has exec'd");
 
-    Row threadRow;
-    threadRow.id = QStringLiteral("2c");
-    threadRow.what = what(QStringLiteral("extra threads"));
-    threadRow.value = formatCount(maxOf(ours, threads));
-    threadRow.peerName = qprocess;
-    threadRow.peerValue = formatCount(maxOf(theirs, threads));
-    threadRow.target = QStringLiteral("≤ 4");
-    threadRow.verdict = atMost(maxOf(ours, threads), 4);
+    Row threadRow = extraThreadsRow(QStringLiteral("2c"), what(QStringLiteral("extra threads")),
+                                    ours, theirs, qprocess);
     threadRow.note = QStringLiteral("most threads over the trials beyond those before the first "
                                     "start(); SharedChild's waiter thread starts on first use");
 

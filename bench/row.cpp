@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "row.h"
 
+#include "format.h"
+
 #include <cmath>
 
 namespace Bench {
@@ -83,6 +85,21 @@ Row ratioRow(QString id, QString what, QString value, QString peerName, QString 
         row.targetRatio = limit;
         row.verdict = atMost(ratio, limit);
     }
+    return row;
+}
+
+Row extraThreadsRow(QString id, QString what, const QList<Record> &ours,
+                    const QList<Record> &theirs, QString peerName)
+{
+    const QString threads = QStringLiteral("extraThreads");
+    Row row;
+    row.id = std::move(id);
+    row.what = std::move(what);
+    row.value = formatCount(maxOf(ours, threads));
+    row.peerName = std::move(peerName);
+    row.peerValue = formatCount(maxOf(theirs, threads));
+    row.target = QStringLiteral("≤ 4");
+    row.verdict = atMost(maxOf(ours, threads), 4);
     return row;
 }
 

@@ -38,4 +38,9 @@ Verdict atMost(double value, double limit);
 Row ratioRow(QString id, QString what, QString value, QString peerName, QString peerValue,
              double ratio, double limit = std::numeric_limits<double>::quiet_NaN());
 
+/// The most threads any of `ours` added, beside the most any of `theirs` did
+/// (field "extraThreads"), with the target "≤ 4".
+Row extraThreadsRow(QString id, QString what, const QList<Record> &ours,
+                    const QList<Record> &theirs, QString peerName);
+
 } // namespace Bench

@@ -112,8 +112,7 @@ QList<Row> runScale(const Sizes &sizes)
     };
     const bool peerComplete = minOf(theirs, QStringLiteral("succeeded")) == children;
     const QString started = QStringLiteral("started"), wall = QStringLiteral("wallNs"),
-                  threads = QStringLiteral("extraThreads"), fds = QStringLiteral("extraFds"),
-                  rss = QStringLiteral("rssGrowth");
+                  fds = QStringLiteral("extraFds"), rss = QStringLiteral("rssGrowth");
 
     Row countRow;
     countRow.id = QStringLiteral("6a");
@@ -150,14 +149,9 @@ QList<Row> runScale(const Sizes &sizes)
         wallRow.note += QStringLiteral(". No ratio: QProcess's time covers only the children it "
                                        "could start");
 
-    Row threadRow;
-    threadRow.id = QStringLiteral("6c");
-    threadRow.what = what(QStringLiteral("threads beyond the baseline"));
-    threadRow.value = formatCount(maxOf(ours, threads));
-    threadRow.peerName = qprocess;
-    threadRow.peerValue = formatCount(maxOf(theirs, threads));
-    threadRow.target = QStringLiteral("≤ 4");
-    threadRow.verdict = atMost(maxOf(ours, threads), 4);
+    Row threadRow = extraThreadsRow(QStringLiteral("6c"),
+                                    what(QStringLiteral("threads beyond the baseline")), ours,
+                                    theirs, qprocess);
 
     Row fdRow = ratioRow(QStringLiteral("6d"), what(QStringLiteral("fds per child")),
                          formatCount(medianOf(ours, fds, started)), qprocess,
