@@ -224,6 +224,11 @@ void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
 // application's shutdown there is nothing left to hold.
 BlockingWait::BlockingWait(std::shared_ptr<Run> run) : m_run(std::move(run))
 {
+    // A finished run is no longer watched: waits on it return at once.
+    if (m_run->hasOutcome()) {
+        m_run.reset();
+        return;
+    }
     std::lock_guard lock(instanceMutex);
     if (instance)
         instance->hold(m_run);
@@ -231,6 +236,8 @@ BlockingWait::BlockingWait(std::shared_ptr<Run> run) : m_run(std::move(run))
 
 BlockingWait::~BlockingWait()
 {
+    if (!m_run)
+        return;
     // Read before taking any lock: the run's lock is never taken inside ours.
     const bool recorded = m_run->hasOutcome();
     std::lock_guard lock(instanceMutex);
