@@ -8,6 +8,7 @@
 #include <QPromise>
 #include <QString>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,9 @@
 class SharedChildProcess;
 
 namespace SharedChild::QtDetail {
+
+/// When a wait gives up; empty: never.
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 
 /// How a run ended: a status, or the reason it was lost.
 struct Outcome

@@ -2,12 +2,12 @@
 #include "sharedchildprocess_p.h"
 #include "waiter.h"
 
-#include <QPointer>
 #include <QThread>
 
 #include <csignal>
 #include <cstring>
 
+using SharedChild::QtDetail::Deadline;
 using SharedChild::QtDetail::observeOutcome;
 using SharedChild::QtDetail::Outcome;
 using SharedChild::QtDetail::Run;
@@ -87,64 +87,125 @@ bool SharedChildProcessPrivate::hasOpenPipes() const
 
 void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
 {
-    if (SharedChild::FileDescriptor in = child.takeStdin()) {
-        stdinPipe = std::make_unique<InputPipe>(
-                std::move(in), [this](qint64 bytes) { emit q->bytesWritten(bytes); },
-                [this](int error) {
-                    setError(SharedChildProcess::WriteError,
-                             SharedChildProcess::tr("%1: cannot write to stdin: %2")
-                                     .arg(program, QString::fromLocal8Bit(std::strerror(error))));
-                });
+    if (SharedChild::FileDescriptor in = child.takeStdin())
+        stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
+    if (SharedChild::FileDescriptor out = child.takeStdout()) {
+        stdoutPipe = std::make_unique<OutputPipe>(
+                std::move(out), [this] { readOutput(SharedChildProcess::StandardOutput); });
     }
-    if (SharedChild::FileDescriptor out = child.takeStdout())
-        stdoutPipe = std::make_unique<OutputPipe>(std::move(out),
-                                                  [this] { emit q->readyReadStandardOutput(); });
-    if (SharedChild::FileDescriptor err = child.takeStderr())
-        stderrPipe = std::make_unique<OutputPipe>(std::move(err),
-                                                  [this] { emit q->readyReadStandardError(); });
+    if (SharedChild::FileDescriptor err = child.takeStderr()) {
+        stderrPipe = std::make_unique<OutputPipe>(
+                std::move(err), [this] { readOutput(SharedChildProcess::StandardError); });
+    }
 }
 
-// Everything the child wrote before it exited is in the pipes now: deliver
-// it, so that every readyRead of the run precedes finished().
-void SharedChildProcessPrivate::closePipes()
+bool SharedChildProcessPrivate::readOutput(SharedChildProcess::ReadChannel channel)
 {
-    const QPointer<SharedChildProcess> guard(q);
-    if (stdoutPipe)
-        stdoutPipe->drainAndClose();
-    if (guard && stderrPipe)
-        stderrPipe->drainAndClose();
-    if (guard && stdinPipe)
-        stdinPipe->close();
+    const bool isStdout = channel == SharedChildProcess::StandardOutput;
+    OutputPipe *pipe = isStdout ? stdoutPipe.get() : stderrPipe.get();
+    if (!pipe || !pipe->isOpen() || !pipe->readAvailable())
+        return true;
+    return emitSignal(isStdout ? &SharedChildProcess::readyReadStandardOutput
+                               : &SharedChildProcess::readyReadStandardError);
 }
+
+bool SharedChildProcessPrivate::writeInput()
+{
+    if (!stdinPipe || !stdinPipe->isOpen() || !stdinPipe->hasPending())
+        return true;
+    const InputPipe::WriteResult result = stdinPipe->writeSome();
+    if (result.written > 0 && !emitSignal(&SharedChildProcess::bytesWritten, result.written))
+        return false;
+    if (result.error == 0)
+        return true;
+    return setError(SharedChildProcess::WriteError,
+                    SharedChildProcess::tr("%1: cannot write to stdin: %2")
+                            .arg(program, QString::fromLocal8Bit(std::strerror(result.error))));
+}
+
+bool SharedChildProcessPrivate::servicePipes()
+{
+    // Servicing a pipe that is not ready costs one EAGAIN; simpler than matching.
+    return readOutput(SharedChildProcess::StandardOutput)
+            && readOutput(SharedChildProcess::StandardError) && writeInput();
+}
+
+bool SharedChildProcessPrivate::drainAndClosePipes()
+{
+    for (const auto channel :
+         {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
+        const auto &pipe = channel == SharedChildProcess::StandardOutput ? stdoutPipe : stderrPipe;
+        // Each read is bounded, so a slot can consume the data between two of them.
+        while (pipe && pipe->isOpen() && pipe->readAvailable()) {
+            if (!emitSignal(channel == SharedChildProcess::StandardOutput
+                                    ? &SharedChildProcess::readyReadStandardOutput
+                                    : &SharedChildProcess::readyReadStandardError))
+                return false;
+        }
+        if (pipe)
+            pipe->close();
+    }
+    if (stdinPipe)
+        stdinPipe->close();
+    return true;
+}
+
+namespace {
+
+std::optional<Outcome> waitWithoutPipes(const std::shared_ptr<Run> &run, Deadline deadline)
+{
+    return observeOutcome([&run, &deadline] {
+        return deadline ? run->child()->waitUntil(*deadline) : std::optional(run->child()->wait());
+    });
+}
+
+} // namespace
 
 std::optional<Outcome>
-SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, int msecs)
+SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, Deadline deadline,
+                                              bool &destroyed)
 {
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(msecs);
+    destroyed = false;
     // Without a descriptor that signals the exit, look at the child every 10 ms.
     const int exitDescriptor = run->child()->pollDescriptor();
     for (;;) {
         if (auto outcome = observeOutcome([&run] { return run->child()->tryWait(); }))
             return outcome;
         int timeout = exitDescriptor >= 0 ? -1 : 10;
-        if (msecs >= 0) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (deadline) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+                    *deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0)
                 return std::nullopt;
             timeout = timeout < 0 ? static_cast<int>(left.count())
                                   : std::min(timeout, static_cast<int>(left.count()));
         }
-        if (hasOpenPipes()) {
-            SharedChild::QtDetail::servicePipesOnce(stdoutPipe.get(), stderrPipe.get(),
-                                                    stdinPipe.get(), exitDescriptor, timeout);
-        } else {
-            return observeOutcome([&run, &deadline, msecs] {
-                return msecs < 0 ? std::optional(run->child()->wait())
-                                 : run->child()->waitUntil(deadline);
-            });
+        if (!hasOpenPipes())
+            return waitWithoutPipes(run, deadline);
+        if (SharedChild::QtDetail::waitForPipes(stdoutPipe.get(), stderrPipe.get(), stdinPipe.get(),
+                                                exitDescriptor, timeout)
+            && !servicePipes()) {
+            destroyed = true;
+            return waitWithoutPipes(run, deadline);
         }
     }
+}
+
+std::optional<Outcome> SharedChildProcessPrivate::waitAndDeliver(const std::shared_ptr<Run> &run,
+                                                                 Deadline deadline)
+{
+    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
+    bool destroyed = false;
+    const std::optional<Outcome> outcome = QThread::currentThread() == q->thread() && hasOpenPipes()
+            ? waitServicingPipes(run, deadline, destroyed)
+            : waitWithoutPipes(run, deadline);
+    if (!outcome)
+        return std::nullopt;
+    if (destroyed)
+        run->deliver(*outcome); // the owner is gone: this only records it
+    else
+        deliver(run, *outcome);
+    return outcome;
 }
 
 void SharedChildProcessPrivate::applyStop(const std::shared_ptr<Run> &stoppedRun,
@@ -152,38 +213,40 @@ void SharedChildProcessPrivate::applyStop(const std::shared_ptr<Run> &stoppedRun
 {
     if (stoppedRun != currentRun() || stoppedRun->finishedEmitted)
         return;
-    const QPointer<SharedChildProcess> guard(q);
-    setState(stopSignal ? SharedChildProcess::Stopped : SharedChildProcess::Running);
-    if (!guard)
+    if (!setState(stopSignal ? SharedChildProcess::Stopped : SharedChildProcess::Running))
         return;
     if (stopSignal)
-        emit q->stopped(*stopSignal);
+        emitSignal(&SharedChildProcess::stopped, *stopSignal);
     else
-        emit q->continued();
+        emitSignal(&SharedChildProcess::continued);
 }
 
-void SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
+bool SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
 {
     if (state == newState)
-        return;
+        return true;
     const bool wasRunning = q->isRunning();
     state = newState;
-    const QPointer<SharedChildProcess> guard(q);
-    emit q->stateChanged(newState);
-    if (guard && wasRunning != q->isRunning())
-        emit q->runningChanged(!wasRunning);
+    if (!emitSignal(&SharedChildProcess::stateChanged, newState))
+        return false;
+    // A slot may have started the object again: report what is true now.
+    if (wasRunning == q->isRunning())
+        return true;
+    return emitSignal(&SharedChildProcess::runningChanged, !wasRunning);
 }
 
-void SharedChildProcessPrivate::setError(SharedChildProcess::ProcessError error,
+bool SharedChildProcessPrivate::setError(SharedChildProcess::ProcessError error,
                                          const QString &message)
 {
-    const QPointer<SharedChildProcess> guard(q);
+    const quint64 startsBefore = starts;
     if (errorString != message) {
         errorString = message;
-        emit q->errorStringChanged();
+        if (!emitSignal(&SharedChildProcess::errorStringChanged))
+            return false;
+        if (starts != startsBefore)
+            return true; // a slot started the object again: the error was the attempt before's
     }
-    if (guard)
-        emit q->errorOccurred(error);
+    return emitSignal(&SharedChildProcess::errorOccurred, error);
 }
 
 void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRun)
@@ -195,20 +258,58 @@ void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRu
         return;
     finishedRun->finishedEmitted = true;
 
-    // A slot may delete the object: check before every further emission.
-    const QPointer<SharedChildProcess> guard(q);
-    closePipes();
-    if (!guard)
+    // Until setState() below the object is running, so a slot cannot start it again.
+    if (!drainAndClosePipes())
         return;
     exitStatus = outcome->status;
-    if (!outcome->lostReason.isEmpty())
-        setError(SharedChildProcess::StatusLost, outcome->lostReason);
-    if (guard)
-        emit q->exitStatusChanged();
-    if (guard)
-        setState(SharedChildProcess::Finished);
-    if (guard)
-        emit q->finished(outcome->status);
+    if (!outcome->lostReason.isEmpty()
+        && !setError(SharedChildProcess::StatusLost, outcome->lostReason))
+        return;
+    if (!emitSignal(&SharedChildProcess::exitStatusChanged)
+        || !setState(SharedChildProcess::Finished))
+        return;
+    // Even when a slot has started the object again meanwhile: every run gets its finished().
+    emitSignal(&SharedChildProcess::finished, outcome->status);
+}
+
+void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
+                                           const QString &failure)
+{
+    const quint64 thisStart = ++starts;
+    const qint64 oldProcessId = q->processId();
+    const bool hadStatus = exitStatus.isValid();
+    {
+        std::lock_guard lock(runMutex);
+        run = newRun;
+        processId = newRun ? newRun->child()->id() : 0;
+    }
+    exitStatus = {};
+    stdinPipe.reset();
+    stdoutPipe.reset();
+    stderrPipe.reset();
+    if (newRun)
+        openPipes(*newRun->child());
+
+    // The object is complete before the first signal. Each signal may destroy
+    // it or start it again; after a newer start() its signals are the ones
+    // that count, so this start's stop.
+    const auto stillOurs = [this, thisStart] { return starts == thisStart; };
+    if (newRun) {
+        if (!setState(SharedChildProcess::Running) || !stillOurs())
+            return;
+    }
+    if (hadStatus && (!emitSignal(&SharedChildProcess::exitStatusChanged) || !stillOurs()))
+        return;
+    if (oldProcessId != processId
+        && (!emitSignal(&SharedChildProcess::processIdChanged, processId) || !stillOurs()))
+        return;
+    if (newRun) {
+        emitSignal(&SharedChildProcess::started);
+        return;
+    }
+    if (!setState(SharedChildProcess::NotRunning) || !stillOurs())
+        return;
+    setError(SharedChildProcess::FailedToStart, failure);
 }
 
 SharedChildProcess::SharedChildProcess(QObject *parent)
@@ -238,7 +339,7 @@ void SharedChildProcess::setProgram(const QString &program)
     if (d->program == program)
         return;
     d->program = program;
-    emit programChanged();
+    d->emitSignal(&SharedChildProcess::programChanged);
 }
 
 QStringList SharedChildProcess::arguments() const
@@ -251,7 +352,7 @@ void SharedChildProcess::setArguments(const QStringList &arguments)
     if (d->arguments == arguments)
         return;
     d->arguments = arguments;
-    emit argumentsChanged();
+    d->emitSignal(&SharedChildProcess::argumentsChanged);
 }
 
 QString SharedChildProcess::workingDirectory() const
@@ -264,7 +365,7 @@ void SharedChildProcess::setWorkingDirectory(const QString &directory)
     if (d->workingDirectory == directory)
         return;
     d->workingDirectory = directory;
-    emit workingDirectoryChanged();
+    d->emitSignal(&SharedChildProcess::workingDirectoryChanged);
 }
 
 QStringList SharedChildProcess::environment() const
@@ -277,7 +378,7 @@ void SharedChildProcess::setEnvironment(const QStringList &environment)
     if (d->environment == environment)
         return;
     d->environment = environment;
-    emit environmentChanged();
+    d->emitSignal(&SharedChildProcess::environmentChanged);
 }
 
 void SharedChildProcess::setStandardInputMode(ChannelMode mode, const QString &file)
@@ -355,7 +456,7 @@ void SharedChildProcess::setNewProcessGroup(bool enabled)
     if (d->newProcessGroup == enabled)
         return;
     d->newProcessGroup = enabled;
-    emit newProcessGroupChanged();
+    d->emitSignal(&SharedChildProcess::newProcessGroupChanged);
 }
 
 bool SharedChildProcess::killOnParentDeath() const
@@ -368,7 +469,7 @@ void SharedChildProcess::setKillOnParentDeath(bool enabled)
     if (d->killOnParentDeath == enabled)
         return;
     d->killOnParentDeath = enabled;
-    emit killOnParentDeathChanged();
+    d->emitSignal(&SharedChildProcess::killOnParentDeathChanged);
 }
 
 bool SharedChildProcess::watchStops() const
@@ -381,7 +482,7 @@ void SharedChildProcess::setWatchStops(bool enabled)
     if (d->watchStops == enabled)
         return;
     d->watchStops = enabled;
-    emit watchStopsChanged();
+    d->emitSignal(&SharedChildProcess::watchStopsChanged);
 }
 
 QFuture<SharedChildExitStatus> SharedChildProcess::future() const
@@ -400,7 +501,7 @@ void SharedChildProcess::setDetachOnDestroy(bool detach)
     if (d->detachOnDestroy == detach)
         return;
     d->detachOnDestroy = detach;
-    emit detachOnDestroyChanged();
+    d->emitSignal(&SharedChildProcess::detachOnDestroyChanged);
 }
 
 SharedChildProcess::State SharedChildProcess::state() const
@@ -472,37 +573,9 @@ bool SharedChildProcess::start()
         }
     }
 
-    const qint64 oldProcessId = processId();
-    const bool hadStatus = d->exitStatus.isValid();
-    {
-        std::lock_guard lock(d->runMutex);
-        d->run = run;
-        d->processId = child ? child->id() : 0;
-    }
-    d->exitStatus = {};
-    d->stdinPipe.reset();
-    d->stdoutPipe.reset();
-    d->stderrPipe.reset();
-    if (run)
-        d->openPipes(*child);
-
-    const QPointer<SharedChildProcess> guard(this);
-    if (hadStatus)
-        emit exitStatusChanged();
-    if (guard && oldProcessId != processId())
-        emit processIdChanged(processId());
-    if (!child) {
-        if (guard)
-            d->setState(NotRunning);
-        if (guard)
-            d->setError(FailedToStart, failure);
-        return false;
-    }
-    if (guard)
-        d->setState(Running);
-    if (guard)
-        emit started();
-    return true;
+    const bool isStarted = run != nullptr;
+    d->startedRun(run, failure); // may destroy the object
+    return isStarted;
 }
 
 SharedChildExitStatus SharedChildProcess::wait()
@@ -510,15 +583,7 @@ SharedChildExitStatus SharedChildProcess::wait()
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return {};
-    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
-    if (QThread::currentThread() == thread() && d->hasOpenPipes()) {
-        const auto outcome = d->waitServicingPipes(run, -1);
-        d->deliver(run, *outcome);
-        return outcome->status;
-    }
-    const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
-    d->deliver(run, *outcome);
-    return outcome->status;
+    return d->waitAndDeliver(run, std::nullopt)->status;
 }
 
 bool SharedChildProcess::waitForFinished(int msecs)
@@ -526,17 +591,10 @@ bool SharedChildProcess::waitForFinished(int msecs)
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return false;
-    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
-    const auto outcome = QThread::currentThread() == thread() && d->hasOpenPipes()
-            ? d->waitServicingPipes(run, msecs)
-            : observeOutcome([&run, msecs] {
-                  return msecs < 0 ? std::optional(run->child()->wait())
-                                   : run->child()->waitFor(std::chrono::milliseconds(msecs));
-              });
-    if (!outcome)
-        return false;
-    d->deliver(run, *outcome);
-    return true;
+    const Deadline deadline = msecs < 0
+            ? Deadline()
+            : Deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(msecs));
+    return d->waitAndDeliver(run, deadline).has_value();
 }
 
 SharedChildExitStatus SharedChildProcess::tryWait()

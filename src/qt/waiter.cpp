@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace SharedChild::QtDetail::Waiter {
@@ -20,6 +21,18 @@ namespace SharedChild::QtDetail::Waiter {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+void killNow(const Run &run, bool wholeGroup)
+{
+    try {
+        if (wholeGroup)
+            run.child()->killProcessGroup(SIGKILL);
+        else
+            run.child()->kill();
+    } catch (const std::system_error &) {
+        // Nothing to report to: stop() returned long ago.
+    }
+}
 
 // The waiter thread runs no Qt event loop: it blocks in the descriptor
 // watcher (epoll_wait on Linux) and keeps its own few deadlines, so an exit
@@ -49,7 +62,17 @@ public:
         // run() let go of the mutex after its last use of our members. Taking
         // it orders that use before their destruction in a way ThreadSanitizer
         // can see; QThread::wait() uses a lock it cannot see.
-        const std::lock_guard lock(m_mutex);
+        std::vector<PendingKill> pending;
+        {
+            const std::lock_guard lock(m_mutex);
+            pending.swap(m_kills);
+        }
+        // Nobody keeps these deadlines from now on: stop() promised the
+        // SIGKILL, so it comes early rather than never.
+        for (const PendingKill &kill : pending) {
+            if (const auto run = kill.run.lock())
+                killNow(*run, kill.wholeGroup);
+        }
     }
 
     WaiterThread(const WaiterThread &) = delete;
@@ -137,17 +160,8 @@ private:
             m_kills.erase(firstDue, m_kills.end());
         }
         for (const PendingKill &kill : due) {
-            const auto run = kill.run.lock();
-            if (!run)
-                continue;
-            try {
-                if (kill.wholeGroup)
-                    run->child()->killProcessGroup(SIGKILL);
-                else
-                    run->child()->kill();
-            } catch (const std::system_error &) {
-                // Nothing to report to: stop() returned long ago.
-            }
+            if (const auto run = kill.run.lock())
+                killNow(*run, kill.wholeGroup);
         }
     }
 
@@ -184,26 +198,38 @@ private:
     Clock::time_point m_nextStopPoll; // guarded by m_mutex
 };
 
+// Lock order: see src/LOCKING.md. instanceMutex is never held while the
+// waiter thread is joined: a continuation running on that thread may call
+// back into the library (stop(), wait()) and take it.
 std::mutex instanceMutex;
 WaiterThread *instance = nullptr; // guarded by instanceMutex
+// True while shutdown() stops the thread: nothing may start another one then.
+bool shuttingDown = false; // guarded by instanceMutex
 
 void shutdown()
 {
+    WaiterThread *stopping = nullptr;
+    {
+        std::lock_guard lock(instanceMutex);
+        stopping = std::exchange(instance, nullptr);
+        shuttingDown = true;
+    }
+    delete stopping;
+    // A QCoreApplication made after this one starts a waiter of its own.
     std::lock_guard lock(instanceMutex);
-    delete instance;
-    instance = nullptr;
+    shuttingDown = false;
 }
 
 // Callers hold instanceMutex for as long as they use the instance, so that
-// shutdown() cannot free it under them.
-WaiterThread &waiterThreadLocked()
+// shutdown() cannot take it from under them. Null while shutting down.
+WaiterThread *waiterThreadLocked()
 {
-    if (!instance) {
+    if (!instance && !shuttingDown) {
         instance = new WaiterThread;
         // Stop before Qt's own globals go away, not in static destruction.
         qAddPostRoutine(shutdown);
     }
-    return *instance;
+    return instance;
 }
 
 } // namespace
@@ -211,13 +237,23 @@ WaiterThread &waiterThreadLocked()
 void watch(const std::shared_ptr<Run> &run)
 {
     std::lock_guard lock(instanceMutex);
-    waiterThreadLocked().watch(run);
+    WaiterThread *waiter = waiterThreadLocked();
+    if (!waiter)
+        throw std::system_error(ESHUTDOWN, std::generic_category(),
+                                "the application is shutting down");
+    waiter->watch(run);
 }
 
 void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup)
 {
-    std::lock_guard lock(instanceMutex);
-    waiterThreadLocked().killAfter(run, msecs, wholeGroup);
+    {
+        std::lock_guard lock(instanceMutex);
+        if (WaiterThread *waiter = waiterThreadLocked()) {
+            waiter->killAfter(run, msecs, wholeGroup);
+            return;
+        }
+    }
+    killNow(*run, wholeGroup); // as the stopping waiter does with the deadlines it had
 }
 
 // A run exists only once watch() has started the waiter thread; after the

@@ -9,12 +9,18 @@ namespace SharedChild::QtDetail::Waiter {
 
 /// The program's one waiter thread. It watches every running child and
 /// delivers each run's outcome, and it keeps stop() deadlines. Started on
-/// first use; stopped when the QCoreApplication is destroyed.
+/// first use; stopped when the QCoreApplication is destroyed. While it stops,
+/// every call here returns promptly and none starts a thread: a future's
+/// continuation running on the waiter thread may call into the library then.
+
 /// Any thread: reap `run`'s child once it exits and deliver the outcome.
+/// Throws std::system_error: EAGAIN when the thread cannot start, ESHUTDOWN
+/// while the application shuts down.
 void watch(const std::shared_ptr<Run> &run);
 
 /// Any thread: SIGKILL `run`'s child (or its process group, when
-/// `wholeGroup`) after `msecs` unless it has exited.
+/// `wholeGroup`) after `msecs` unless it has exited. At shutdown, deadlines
+/// still to come are kept early (SIGKILL at once) rather than never.
 void killAfter(const std::shared_ptr<Run> &run, int msecs, bool wholeGroup);
 
 /// Any thread, for the life of the object: the calling thread blocks in a

@@ -2,7 +2,9 @@
 // Leaves the program with children still running and objects still alive, to
 // show the waiter thread stops cleanly at exit: no hang, no crash in static
 // destruction. Modes: "app" (a QCoreApplication is destroyed first), "noapp"
-// (none ever existed), "leak" (the object outlives the application).
+// (none ever existed), "leak" (the object outlives the application),
+// "continuation" (a future's continuation calls into the library on the
+// waiter thread while the application is being destroyed).
 
 #include <sharedchild/sharedchildprocess.h>
 
@@ -10,6 +12,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <sys/wait.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -39,6 +42,38 @@ SharedChildProcess *startSleeper(QObject *parent, const char *seconds = "1000")
     return process;
 }
 
+SharedChildProcess *trigger = nullptr;
+
+// A post routine added after the waiter thread's own runs before it (Qt runs
+// the newest first). The trigger's child dies here and is a zombie when this
+// returns, so the waiter thread runs the continuation while the main thread
+// goes on to stop it.
+void killTriggerAtShutdown()
+{
+    trigger->kill();
+    siginfo_t info{};
+    ::waitid(P_PID, static_cast<id_t>(trigger->processId()), &info, WEXITED | WNOWAIT);
+}
+
+// Each call must return promptly although the waiter thread is being stopped.
+int continuationAtShutdown(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    SharedChildProcess *other = startSleeper(&app);
+    trigger = startSleeper(&app);
+    trigger->future().then([other](const SharedChildExitStatus &) {
+        other->stop(100000);
+        other->kill();
+        const bool finished = other->waitForFinished(-1);
+        const SharedChildExitStatus status = other->wait();
+        std::printf("continuation: waitForFinished %s, wait: %s\n", finished ? "true" : "false",
+                    status.toString().c_str());
+        std::fflush(stdout);
+    });
+    qAddPostRoutine(killTriggerAtShutdown);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -53,6 +88,8 @@ int main(int argc, char *argv[])
         leakedOnPurpose(startSleeper(nullptr))->stop(100000); // with a pending SIGKILL deadline
         return 0;
     }
+    if (std::strcmp(mode, "continuation") == 0)
+        return continuationAtShutdown(argc, argv);
     QCoreApplication app(argc, argv);
     startSleeper(&app)->stop(100000);
     if (std::strcmp(mode, "leak") == 0)

@@ -53,19 +53,12 @@ ssize_t writeWithoutSigpipe(int fd, const char *data, std::size_t size)
 
 } // namespace
 
-OutputPipe::OutputPipe(FileDescriptor fd, std::function<void()> onData)
-    : m_fd(std::move(fd)), m_onData(std::move(onData))
+OutputPipe::OutputPipe(FileDescriptor fd, std::function<void()> onReadable) : m_fd(std::move(fd))
 {
     makeNonBlocking(m_fd.get());
     m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Read);
     QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
-                     [this] { service(); });
-}
-
-void OutputPipe::service()
-{
-    if (readAvailable())
-        m_onData();
+                     std::move(onReadable));
 }
 
 bool OutputPipe::readAvailable()
@@ -91,17 +84,6 @@ bool OutputPipe::readAvailable()
     return total > 0;
 }
 
-void OutputPipe::drainAndClose()
-{
-    while (m_fd.isValid()) {
-        if (readAvailable())
-            m_onData();
-        else
-            break;
-    }
-    close();
-}
-
 void OutputPipe::close()
 {
     m_notifier.reset();
@@ -113,15 +95,13 @@ QByteArray OutputPipe::takeAll()
     return std::exchange(m_buffer, {});
 }
 
-InputPipe::InputPipe(FileDescriptor fd, std::function<void(qint64)> onWritten,
-                     std::function<void(int)> onError)
-    : m_fd(std::move(fd)), m_onWritten(std::move(onWritten)), m_onError(std::move(onError))
+InputPipe::InputPipe(FileDescriptor fd, std::function<void()> onWritable) : m_fd(std::move(fd))
 {
     makeNonBlocking(m_fd.get());
     m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Write);
     m_notifier->setEnabled(false);
     QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
-                     [this] { writeSome(); });
+                     std::move(onWritable));
 }
 
 bool InputPipe::enqueue(const QByteArray &data)
@@ -133,29 +113,27 @@ bool InputPipe::enqueue(const QByteArray &data)
     return true;
 }
 
-void InputPipe::writeSome()
+InputPipe::WriteResult InputPipe::writeSome()
 {
-    qint64 total = 0;
+    WriteResult result;
     while (m_fd.isValid() && !m_pending.isEmpty()) {
         const ssize_t written = writeWithoutSigpipe(m_fd.get(), m_pending.constData(),
                                                     static_cast<std::size_t>(m_pending.size()));
         if (written < 0) {
             if (errno == EAGAIN)
                 break;
-            const int error = errno;
+            result.error = errno;
             close();
-            m_onError(error);
-            return;
+            return result;
         }
         m_pending.remove(0, written);
-        total += written;
+        result.written += written;
     }
     if (m_closeWhenDrained && m_pending.isEmpty())
         close();
     else
         updateNotifier();
-    if (total > 0)
-        m_onWritten(total);
+    return result;
 }
 
 void InputPipe::closeWhenDrained()
@@ -178,27 +156,19 @@ void InputPipe::updateNotifier()
         m_notifier->setEnabled(!m_pending.isEmpty());
 }
 
-void servicePipesOnce(OutputPipe *out, OutputPipe *err, InputPipe *in, int exitDescriptor,
-                      int timeoutMsecs)
+bool waitForPipes(const OutputPipe *out, const OutputPipe *err, const InputPipe *in,
+                  int exitDescriptor, int timeoutMsecs)
 {
     std::vector<pollfd> watched;
     if (exitDescriptor >= 0)
         watched.push_back({exitDescriptor, POLLIN, 0});
-    for (OutputPipe *pipe : {out, err}) {
+    for (const OutputPipe *pipe : {out, err}) {
         if (pipe && pipe->isOpen())
             watched.push_back({pipe->descriptor(), POLLIN, 0});
     }
     if (in && in->isOpen() && in->hasPending())
         watched.push_back({in->descriptor(), POLLOUT, 0});
-    if (::poll(watched.data(), watched.size(), timeoutMsecs) <= 0)
-        return;
-    // Servicing a pipe that is not ready costs one EAGAIN; simpler than matching.
-    for (OutputPipe *pipe : {out, err}) {
-        if (pipe && pipe->isOpen())
-            pipe->service();
-    }
-    if (in && in->isOpen() && in->hasPending())
-        in->writeSome();
+    return ::poll(watched.data(), watched.size(), timeoutMsecs) > 0;
 }
 
 } // namespace SharedChild::QtDetail

@@ -3,6 +3,9 @@
 
 // The parent's ends of a child's stdin/stdout/stderr pipes, serviced in the
 // owning SharedChildProcess's thread by QSocketNotifiers (as QProcess does).
+// They never emit anything: they tell the object's private class that a pipe
+// is ready and report what a read or write did, and the private class emits
+// the signals, so that a slot deleting the object never returns into pipe code.
 
 #include <sharedchild/filedescriptor.h>
 
@@ -18,26 +21,22 @@ namespace SharedChild::QtDetail {
 class OutputPipe
 {
 public:
-    /// Takes `fd` (made non-blocking); `onData` runs after each read that got bytes.
-    OutputPipe(FileDescriptor fd, std::function<void()> onData);
+    /// Takes `fd` (made non-blocking); `onReadable` runs in the owner's
+    /// thread when the pipe has data or reached its end.
+    OutputPipe(FileDescriptor fd, std::function<void()> onReadable);
 
     bool isOpen() const { return m_fd.isValid(); }
     int descriptor() const { return m_fd.get(); }
-    /// Reads what is available now, closing the pipe at end of file, and runs
-    /// onData if that got anything.
-    void service();
-    /// Reads until the pipe is empty or closed, then closes it.
-    void drainAndClose();
+    /// Reads what is available now (a bounded amount), closing the pipe at end
+    /// of file; true when that got bytes.
+    bool readAvailable();
     /// Closes without reading further; what was read stays in takeAll().
     void close();
     QByteArray takeAll();
 
 private:
-    bool readAvailable();
-
     FileDescriptor m_fd;
     std::unique_ptr<QSocketNotifier> m_notifier;
-    std::function<void()> m_onData;
     QByteArray m_buffer;
 };
 
@@ -45,10 +44,15 @@ private:
 class InputPipe
 {
 public:
-    /// Takes `fd` (made non-blocking). `onWritten(bytes)` runs after a write;
-    /// `onError(errno)` when the child no longer reads (EPIPE) or another error.
-    InputPipe(FileDescriptor fd, std::function<void(qint64)> onWritten,
-              std::function<void(int)> onError);
+    /// Takes `fd` (made non-blocking); `onWritable` runs in the owner's thread
+    /// when the pipe takes more of the queued data.
+    InputPipe(FileDescriptor fd, std::function<void()> onWritable);
+
+    struct WriteResult
+    {
+        qint64 written = 0;
+        int error = 0; // errno; EPIPE when the child no longer reads
+    };
 
     bool isOpen() const { return m_fd.isValid(); }
     int descriptor() const { return m_fd.get(); }
@@ -56,8 +60,9 @@ public:
     qint64 pendingBytes() const { return m_pending.size(); }
     /// Queues `data`; false when the pipe is closed.
     bool enqueue(const QByteArray &data);
-    /// Writes as much as the pipe takes now.
-    void writeSome();
+    /// Writes as much as the pipe takes now; closes the pipe on an error, and
+    /// once drained after closeWhenDrained().
+    WriteResult writeSome();
     /// Closes once everything queued has been written.
     void closeWhenDrained();
     void close();
@@ -67,17 +72,15 @@ private:
 
     FileDescriptor m_fd;
     std::unique_ptr<QSocketNotifier> m_notifier;
-    std::function<void(qint64)> m_onWritten;
-    std::function<void(int)> m_onError;
     QByteArray m_pending;
     bool m_closeWhenDrained = false;
 };
 
-/// Blocks until one of the pipes (or `exitDescriptor`, -1 for none) is ready
-/// or `timeoutMsecs` (-1: no limit) passed, then services the pipes that are.
-/// Lets the owner thread wait for a child without the child blocking on a
-/// full pipe meanwhile.
-void servicePipesOnce(OutputPipe *out, OutputPipe *err, InputPipe *in, int exitDescriptor,
-                      int timeoutMsecs);
+/// Blocks until one of the open pipes (or `exitDescriptor`, -1 for none) is
+/// ready or `timeoutMsecs` (-1: no limit) passed; true when something is
+/// ready. Lets the owner thread wait for a child and service its pipes
+/// meanwhile, so the child cannot block on a full pipe.
+bool waitForPipes(const OutputPipe *out, const OutputPipe *err, const InputPipe *in,
+                  int exitDescriptor, int timeoutMsecs);
 
 } // namespace SharedChild::QtDetail

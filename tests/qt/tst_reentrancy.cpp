@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+// A slot connected to any signal of SharedChildProcess may delete the object,
+// call deleteLater() or start it again, wherever the signal comes from: the
+// event loop, waitForFinished() in the object's thread (while the child runs,
+// or after it has exited, when the pipes are drained), or a failed start().
+// Every row must end without a crash or a use after free (the ASan build runs
+// this suite too), with the slot really called, and with no child left.
+
+#include <sharedchild/sharedchildprocess.h>
+
+#include "processcensus.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QMetaMethod>
+#include <QPointer>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QSet>
+#include <QTest>
+
+#include <cerrno>
+#include <csignal>
+#include <functional>
+#include <sys/wait.h>
+
+namespace {
+
+enum class Action { Delete, DeleteLater, StartAgain };
+enum class Path { EventLoop, WaitForFinished, WaitAfterExit, FailedStart };
+
+// Reacts to the first emission only, so that start() from a slot that the
+// start itself triggers again cannot recurse without end.
+class Reactor : public QObject
+{
+    Q_OBJECT
+public:
+    Reactor(SharedChildProcess *process, Action action) : m_process(process), m_action(action) { }
+    int calls = 0;
+
+public Q_SLOTS:
+    void react()
+    {
+        if (++calls > 1 || !m_process)
+            return;
+        switch (m_action) {
+        case Action::Delete:
+            delete m_process.data();
+            break;
+        case Action::DeleteLater:
+            m_process->deleteLater();
+            break;
+        case Action::StartAgain:
+            m_process->start();
+            break;
+        }
+    }
+
+private:
+    QPointer<SharedChildProcess> m_process;
+    Action m_action;
+};
+
+int childProcessCount()
+{
+    return static_cast<int>(SharedChildTest::childPids().size());
+}
+
+// Blocks until the child has exited, without reaping it and without running
+// the event loop, so the next waitForFinished() finds it exited at once.
+void waitUntilExited(qint64 pid)
+{
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0
+           && errno == EINTR) { }
+}
+
+const char *const setterSignals[] = {
+        "programChanged",           "argumentsChanged",       "workingDirectoryChanged",
+        "environmentChanged",       "detachOnDestroyChanged", "newProcessGroupChanged",
+        "killOnParentDeathChanged", "watchStopsChanged",
+};
+// What a run emits on every path that runs a child.
+const char *const runSignals[] = {
+        "started",
+        "stateChanged",
+        "runningChanged",
+        "processIdChanged",
+        "errorStringChanged",
+        "errorOccurred",
+        "readyReadStandardOutput",
+        "readyReadStandardError",
+        "exitStatusChanged",
+        "finished",
+};
+
+// Each path's child: it writes to stdout and stderr, and what it does after
+// that decides which further signals come.
+QString scriptFor(Path path)
+{
+    switch (path) {
+    case Path::EventLoop: // reads a line, stops itself, and once continued reads another
+        return QStringLiteral("echo out; echo err >&2; read line; kill -STOP $$; read line; echo "
+                              "more; echo more >&2; exit 3");
+    case Path::WaitForFinished:
+        return QStringLiteral(
+                "echo out; echo err >&2; read line; echo more; echo more >&2; exit 3");
+    case Path::WaitAfterExit:
+    case Path::FailedStart:
+        break;
+    }
+    return QStringLiteral("echo out; echo err >&2; exit 3");
+}
+
+} // namespace
+
+class tst_Reentrancy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everySignalIsCovered();
+    void slotMayDeleteOrRestart_data();
+    void slotMayDeleteOrRestart();
+
+private:
+    static QSet<QByteArray> coveredSignals();
+};
+
+QSet<QByteArray> tst_Reentrancy::coveredSignals()
+{
+    QSet<QByteArray> covered;
+    for (const char *name : setterSignals)
+        covered.insert(name);
+    for (const char *name : runSignals)
+        covered.insert(name);
+    covered.insert("bytesWritten");
+    covered.insert("stopped");
+    covered.insert("continued");
+    return covered;
+}
+
+// A signal added to the class later must be added to the rows as well.
+void tst_Reentrancy::everySignalIsCovered()
+{
+    const QMetaObject &meta = SharedChildProcess::staticMetaObject;
+    const QSet<QByteArray> covered = coveredSignals();
+    for (int i = meta.methodOffset(); i < meta.methodCount(); ++i) {
+        const QMetaMethod method = meta.method(i);
+        if (method.methodType() == QMetaMethod::Signal)
+            QVERIFY2(covered.contains(method.name()), method.name().constData());
+    }
+}
+
+void tst_Reentrancy::slotMayDeleteOrRestart_data()
+{
+    QTest::addColumn<QByteArray>("signal");
+    QTest::addColumn<Action>("action");
+    QTest::addColumn<Path>("path");
+
+    const std::pair<Action, const char *> actions[] = {
+            {Action::Delete, "delete"},
+            {Action::DeleteLater, "deleteLater"},
+            {Action::StartAgain, "start"},
+    };
+    const auto addRows
+            = [&](Path path, const char *pathName, const QList<QByteArray> &signalNames) {
+                  for (const QByteArray &signal : signalNames) {
+                      for (const auto &[action, actionName] : actions) {
+                          QTest::addRow("%s/%s/%s", pathName, signal.constData(), actionName)
+                                  << signal << action << path;
+                      }
+                  }
+              };
+    QList<QByteArray> eventLoop;
+    for (const char *name : setterSignals)
+        eventLoop << name;
+    for (const char *name : runSignals)
+        eventLoop << name;
+    eventLoop << "bytesWritten"
+              << "stopped"
+              << "continued";
+    addRows(Path::EventLoop, "eventLoop", eventLoop);
+
+    QList<QByteArray> waiting;
+    for (const char *name : runSignals)
+        waiting << name;
+    addRows(Path::WaitAfterExit, "waitAfterExit", waiting);
+    waiting << "bytesWritten";
+    addRows(Path::WaitForFinished, "waitForFinished", waiting);
+
+    addRows(Path::FailedStart, "failedStart",
+            {"stateChanged", "processIdChanged", "exitStatusChanged", "errorStringChanged",
+             "errorOccurred"});
+}
+
+void tst_Reentrancy::slotMayDeleteOrRestart()
+{
+    QFETCH(QByteArray, signal);
+    QFETCH(Action, action);
+    QFETCH(Path, path);
+    QTRY_COMPARE_WITH_TIMEOUT(childProcessCount(), 0, 10000);
+
+    auto *process = new SharedChildProcess;
+    const QPointer<SharedChildProcess> guard(process);
+    int startedCount = 0;
+    int finishedCount = 0;
+    int stoppedCount = 0;
+    int continuedCount = 0;
+    // Counters first: they run before the reacting slot.
+    connect(process, &SharedChildProcess::started, this, [&] { ++startedCount; });
+    connect(process, &SharedChildProcess::finished, this, [&] { ++finishedCount; });
+    connect(process, &SharedChildProcess::stopped, this, [&] { ++stoppedCount; });
+    connect(process, &SharedChildProcess::continued, this, [&] { ++continuedCount; });
+
+    Reactor reactor(process, action);
+    const auto connectReactor = [&] {
+        const QMetaObject &meta = SharedChildProcess::staticMetaObject;
+        QMetaMethod signalMethod;
+        for (int i = meta.methodOffset(); i < meta.methodCount(); ++i) {
+            if (meta.method(i).methodType() == QMetaMethod::Signal
+                && meta.method(i).name() == signal)
+                signalMethod = meta.method(i);
+        }
+        const QMetaMethod react
+                = reactor.metaObject()->method(reactor.metaObject()->indexOfSlot("react()"));
+        return static_cast<bool>(connect(process, signalMethod, &reactor, react));
+    };
+    if (path != Path::FailedStart)
+        QVERIFY(connectReactor());
+
+    const auto alive = [&guard] { return !guard.isNull(); };
+    // Whatever a failed check leaves, the next row starts without it.
+    const auto cleanup = qScopeGuard([&guard] { delete guard.data(); });
+    process->setStandardInputMode(SharedChildProcess::PipeChannel);
+    process->setStandardOutputMode(SharedChildProcess::PipeChannel);
+    process->setStandardErrorMode(SharedChildProcess::PipeChannel);
+    // The program comes last: a start() from an earlier setter's slot fails
+    // (no program yet), and one from programChanged's starts a complete run.
+    for (const auto &setStep : std::initializer_list<std::function<void()>>{
+                 [&] {
+                     process->setArguments({QStringLiteral("-c"), scriptFor(path)});
+                 },
+                 [&] { process->setWatchStops(path == Path::EventLoop); },
+                 [&] { process->setWorkingDirectory(QDir::tempPath()); },
+                 [&] { process->setEnvironment(QProcess::systemEnvironment()); },
+                 [&] { process->setDetachOnDestroy(true); },
+                 [&] { process->setDetachOnDestroy(false); },
+                 [&] { process->setNewProcessGroup(true); },
+                 [&] { process->setKillOnParentDeath(true); },
+                 [&] { process->setProgram(QStringLiteral("sh")); },
+         }) {
+        if (alive())
+            setStep();
+    }
+
+    if (path == Path::FailedStart && alive()) {
+        // A finished run first, so the failed start changes state, PID and status.
+        QVERIFY(process->start());
+        QVERIFY(process->waitForFinished(10000));
+        process->setProgram(QStringLiteral("/nonexistent/sharedchild-reentrancy"));
+        QVERIFY(connectReactor());
+        process->start();
+    } else if (alive()) {
+        process->start();
+        if (alive())
+            process->start(); // refused: AlreadyRunning
+        if (alive())
+            process->write("line\n");
+    }
+
+    switch (path) {
+    case Path::EventLoop:
+        QTRY_VERIFY_WITH_TIMEOUT(!alive() || stoppedCount > 0 || finishedCount > 0, 10000);
+        if (alive() && process->state() == SharedChildProcess::Stopped)
+            process->sendSignal(SIGCONT);
+        QTRY_VERIFY_WITH_TIMEOUT(!alive() || continuedCount > 0 || finishedCount > 0, 10000);
+        if (alive())
+            process->write("line\n");
+        QTRY_VERIFY_WITH_TIMEOUT(!alive() || finishedCount > 0, 10000);
+        break;
+    case Path::WaitForFinished:
+        if (alive())
+            QVERIFY(process->waitForFinished(10000));
+        break;
+    case Path::WaitAfterExit:
+        if (alive())
+            waitUntilExited(process->processId());
+        if (alive())
+            QVERIFY(process->waitForFinished(10000));
+        break;
+    case Path::FailedStart:
+        break;
+    }
+
+    QVERIFY2(reactor.calls > 0, "the signal under test was not emitted");
+    switch (action) {
+    case Action::Delete:
+        QVERIFY(!alive());
+        break;
+    case Action::DeleteLater:
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QTRY_VERIFY_WITH_TIMEOUT(!alive(), 10000);
+        break;
+    case Action::StartAgain:
+        QVERIFY(alive());
+        if (process->isRunning()) {
+            process->kill();
+            QVERIFY(process->waitForFinished(10000));
+        }
+        // Every run that started got its finished(), once.
+        QCOMPARE(finishedCount, startedCount);
+        QCOMPARE(process->state(),
+                 path == Path::FailedStart && startedCount == 1 ? SharedChildProcess::NotRunning
+                                                                : SharedChildProcess::Finished);
+        break;
+    }
+    // Whatever ran was killed with the object or finished, and was reaped.
+    QTRY_COMPARE_WITH_TIMEOUT(childProcessCount(), 0, 10000);
+}
+
+QTEST_GUILESS_MAIN(tst_Reentrancy)
+#include "tst_reentrancy.moc"
