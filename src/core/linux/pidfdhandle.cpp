@@ -190,7 +190,10 @@ std::unique_ptr<ProcessHandle> adoptWithPidfd(pid_t pid)
 {
     FileDescriptor pidfd(pidfdOpenWithFlags(pid, 0));
     if (!pidfd) {
-        throw std::system_error(errno, std::generic_category(),
+        // No such process, so no unreaped child of ours: the ECHILD that
+        // Child::adopt() promises, and that waitid() gives the other backend.
+        const int error = errno == ESRCH ? ECHILD : errno;
+        throw std::system_error(error, std::generic_category(),
                                 "pid " + std::to_string(pid) + ": cannot adopt");
     }
     try {
