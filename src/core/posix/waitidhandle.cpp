@@ -49,7 +49,7 @@ void reapBlocking(pid_t pid)
 // limit). Never destroyed: detached reaping threads may use it during exit.
 struct StrandedOrphans
 {
-    std::mutex mutex;
+    std::mutex mutex; // lock order: see src/LOCKING.md
     std::vector<pid_t> pids; // guarded by mutex
 };
 
