@@ -257,7 +257,8 @@ Child::Child(std::unique_ptr<Private> d) : d(std::move(d)) { }
 
 Child::~Child()
 {
-    // The last owner: no other thread can hold the lock any more.
+    // The last owner: no other thread can hold the lock, nor be inside wait().
+    assert(d->state != State::Waiting && d->state != State::ExitedWhileWaiting);
     if (d->handle && d->state != State::Reaped && d->state != State::Lost)
         d->handle->reapInBackground();
 }
