@@ -52,7 +52,9 @@ public:
     /// QProcess::startDetached-style code, a third-party library), so that it
     /// gets the same race-free handling. By its pidfd (Linux; ownership passes
     /// to the Child) or by its PID. Throws std::system_error: ECHILD unless it
-    /// is an unreaped child of this process. Nothing else may reap it afterwards.
+    /// is an unreaped child of this process; EINVAL for a PID that is not
+    /// positive or that does not fit the OS's pid_t. Nothing else may reap it
+    /// afterwards.
     /// Windows: adopt() takes a process HANDLE (any process; ownership passes
     /// to the Child); by PID it throws ENOTSUP, since an ID alone could name a
     /// process that reused it.

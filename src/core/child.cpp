@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 //
 // The state machine shared by every backend, after the Rust crate shared_child:
-// one mutex and one condition variable guard NotWaiting | Waiting | Exited | Lost.
-// Exactly one thread at a time blocks in the OS (the "waiter"), without the
+// one mutex and one condition variable guard the state (see State below). At
+// most one thread at a time blocks in the OS wait (the "waiter"), without the
 // lock; everyone else sleeps on the condition variable or peeks without
 // reaping. Reaping and signalling both happen under the lock, so a signal can
 // never race the reap and reach a process that reused the PID.
+//
+// Only ECHILD means that the child is lost (reaped outside the library). Any
+// other error of the OS (ENOMEM, ...) reaches the caller and leaves the state
+// as it was, so that a later call still waits for, signals and reaps the child.
+//
+// Lock order: see src/LOCKING.md (Child::Private::mutex is a leaf).
 
 #include "processhandle.h"
 
 #include <sharedchild/child.h>
 
+#include <cassert>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -21,92 +28,122 @@ namespace SharedChild {
 
 namespace {
 enum class State {
+    // The status is unknown and the PID ours.
     NotWaiting, // nobody blocks in the OS; the next waiter takes the role
-    Waiting, // one thread blocks in the OS without the lock
-    Exited, // the status is known (the PID may still await its reap)
-    Lost, // something outside the library reaped the child
+    Waiting, // the waiter blocks in the OS without the lock
+    // The status is known and final; signalling is a no-op from here on.
+    ExitedWhileWaiting, // peeked while the waiter blocks; the waiter reaps when it wakes
+    ExitedNotReaped, // the zombie still holds the PID and nobody blocks: the next call reaps
+    Reaped, // the PID went back to the OS
+    // Something outside the library reaped the child: its status is gone.
+    Lost,
 };
+
+bool statusKnown(State state)
+{
+    return state == State::ExitedWhileWaiting || state == State::ExitedNotReaped
+            || state == State::Reaped;
+}
+
+bool isLost(const std::system_error &error)
+{
+    return error.code() == std::errc::no_child_process;
+}
 } // namespace
 
 // Hidden although Child is exported: the state machine is no part of the ABI.
 struct SHAREDCHILD_CORE_NO_EXPORT Child::Private
 {
-    std::unique_ptr<Detail::ProcessHandle> handle;
-    std::array<FileDescriptor, 3> pipes; // guarded by mutex
+    // Set before the Child is shared, constant afterwards: read without the lock.
+    std::unique_ptr<Detail::ProcessHandle> handle; // calls into it: see processhandle.h
     std::string program;
     std::int64_t pid = 0;
     bool processGroupLeader = false;
 
-    std::mutex mutex;
-    std::condition_variable stateChanged;
-    State state = State::NotWaiting;
-    bool reaped = false; // the PID has been released to the OS
-    ExitStatus status;
-    std::error_code lostError;
+    std::mutex mutex; // lock order: see src/LOCKING.md
+    std::condition_variable stateChanged; // notified whenever the state leaves Waiting
+    std::array<FileDescriptor, 3> pipes; // guarded by mutex
+    State state = State::NotWaiting; // guarded by mutex
+    ExitStatus status; // guarded by mutex; valid once statusKnown(state)
+    std::error_code lostError; // guarded by mutex; set on entering Lost
 
     std::optional<ExitStatus> waitUntil(Detail::Deadline deadline);
+    std::optional<ExitStatus> finishWaitingLocked(bool exited,
+                                                  const std::optional<std::system_error> &error);
     std::optional<ExitStatus> pollLocked();
-    void reapLocked();
+    ExitStatus reapLocked();
     [[noreturn]] void throwLost() const;
-    void markLostLocked(const std::system_error &error);
+    [[noreturn]] void markLostLocked(const std::system_error &error);
 
     template<typename Send>
     void signalIfRunning(Send send)
     {
         std::lock_guard lock(mutex);
-        // A child that has exited but whose status nobody read yet is still a
-        // zombie holding its PID, so the signal cannot reach anybody else;
-        // once its status is known, the PID may already be free.
-        if (state != State::Exited && state != State::Lost)
+        // Before the status is known the child holds its PID (running or a
+        // zombie), so the signal cannot reach anybody else; once it is known,
+        // the PID may already be free.
+        if (state == State::NotWaiting || state == State::Waiting)
             send();
     }
 };
 
 void Child::Private::throwLost() const
 {
+    assert(state == State::Lost);
     throw std::system_error(lostError,
                             program + " (pid " + std::to_string(pid)
                                     + "): the child was reaped outside SharedChild, its exit "
                                       "status is lost");
 }
 
+// Lock held; `error` (ECHILD) says that somebody else reaped the child before
+// its status was known.
 void Child::Private::markLostLocked(const std::system_error &error)
 {
+    assert(isLost(error));
+    assert(state == State::NotWaiting || state == State::Waiting);
     state = State::Lost;
-    reaped = true; // someone else released the PID
     lostError = error.code();
     stateChanged.notify_all();
+    throwLost();
 }
 
-// Called with the lock held once the child is known to have exited and no
-// other thread blocks in the OS for it.
-void Child::Private::reapLocked()
+// Lock held, the child known to have exited. Reaping must not pull the PID
+// from under a thread blocked in the OS for it, so the caller is the only one
+// there (NotWaiting, ExitedNotReaped) or the backend waits on a descriptor
+// that does not care (the pidfd's poll(), Waiting). Throws, leaving the state
+// unchanged, on any error but ECHILD.
+ExitStatus Child::Private::reapLocked()
 {
+    assert(state == State::NotWaiting || state == State::ExitedNotReaped
+           || (state == State::Waiting && handle->reapDoesNotDisturbWaiter()));
     try {
         ExitStatus reapedStatus = handle->reap();
-        if (state != State::Exited)
+        if (!statusKnown(state))
             status = reapedStatus; // a status peeked earlier stays the one everybody saw
-        state = State::Exited;
-        reaped = true;
-        stateChanged.notify_all();
     } catch (const std::system_error &error) {
-        if (state == State::Exited) {
-            reaped = true; // the status was already read; losing the rusage is harmless
-            return;
-        }
-        markLostLocked(error);
-        throwLost();
+        if (!isLost(error))
+            throw;
+        if (!statusKnown(state))
+            markLostLocked(error);
+        // The status was already read; losing the resource usage is harmless.
     }
+    state = State::Reaped;
+    stateChanged.notify_all();
+    return status;
 }
 
-// Non-blocking check, lock held. Reaps only when that cannot disturb a thread
-// blocked in the OS: a blocked waitid(P_PID) must not find its PID freed (and
-// reused), while a poll() on a pidfd does not care.
+// Non-blocking check, lock held, any state. Reaps only when that cannot
+// disturb a thread blocked in the OS: a blocked waitid(P_PID) must not find
+// its PID freed (and reused), while a poll() on a pidfd does not care.
 std::optional<ExitStatus> Child::Private::pollLocked()
 {
     switch (state) {
-    case State::Exited:
+    case State::ExitedWhileWaiting: // the waiter reaps
+    case State::Reaped:
         return status;
+    case State::ExitedNotReaped:
+        return reapLocked();
     case State::Lost:
         throwLost();
     case State::NotWaiting:
@@ -125,19 +162,18 @@ std::optional<ExitStatus> Child::Private::pollLocked()
     try {
         peeked = handle->peekExitStatus();
     } catch (const std::system_error &error) {
-        markLostLocked(error);
-        throwLost();
+        if (isLost(error))
+            markLostLocked(error);
+        throw;
     }
     if (!peeked)
         return std::nullopt;
-    if (state == State::NotWaiting || handle->reapDoesNotDisturbWaiter()) {
-        reapLocked();
-        return status;
-    }
-    // The waiting thread reaps when it wakes; the peeked status has no
-    // resource usage, but it is the one everybody gets.
+    if (state == State::NotWaiting || handle->reapDoesNotDisturbWaiter())
+        return reapLocked();
+    // The waiter reaps when it wakes; the peeked status has no resource
+    // usage, but it is the one everybody gets.
     status = *peeked;
-    state = State::Exited;
+    state = State::ExitedWhileWaiting;
     stateChanged.notify_all();
     return status;
 }
@@ -167,28 +203,39 @@ std::optional<ExitStatus> Child::Private::waitUntil(Detail::Deadline deadline)
         waitError = error;
     }
     lock.lock();
+    return finishWaitingLocked(exited, waitError);
+}
 
-    if (state == State::Exited) {
-        // Someone peeked the status while we were blocked; the reap is ours.
-        if (!reaped)
-            reapLocked();
+// The waiter, back from the OS with the lock held, gives up its role: the
+// state leaves Waiting and ExitedWhileWaiting whatever happens here.
+std::optional<ExitStatus>
+Child::Private::finishWaitingLocked(bool exited, const std::optional<std::system_error> &error)
+{
+    switch (state) {
+    case State::Reaped: // reaped beside us (pidfd)
         return status;
-    }
-    if (state == State::Lost)
+    case State::Lost:
         throwLost();
-    if (waitError) {
-        markLostLocked(*waitError);
-        throwLost();
+    case State::ExitedWhileWaiting: // peeked while we blocked; the reap is ours
+        state = State::ExitedNotReaped;
+        return reapLocked();
+    case State::Waiting:
+        break;
+    case State::NotWaiting:
+    case State::ExitedNotReaped:
+        assert(false && "only the waiter leaves Waiting and ExitedWhileWaiting");
+        break;
     }
-    if (!exited) {
-        // Timed out: hand the waiting role back to anyone sleeping on it.
-        state = State::NotWaiting;
-        stateChanged.notify_all();
-        return std::nullopt;
-    }
+    if (error && isLost(*error))
+        markLostLocked(*error);
+    // Timed out, failed or exited: anyone sleeping on the role may take it now.
     state = State::NotWaiting;
-    reapLocked();
-    return status;
+    stateChanged.notify_all();
+    if (error)
+        throw *error;
+    if (!exited)
+        return std::nullopt;
+    return reapLocked();
 }
 
 Child::Backend Child::backend()
@@ -210,7 +257,9 @@ Child::Child(std::unique_ptr<Private> d) : d(std::move(d)) { }
 
 Child::~Child()
 {
-    if (d->handle && !d->reaped)
+    // The last owner: no other thread can hold the lock, nor be inside wait().
+    assert(d->state != State::Waiting && d->state != State::ExitedWhileWaiting);
+    if (d->handle && d->state != State::Reaped && d->state != State::Lost)
         d->handle->reapInBackground();
 }
 
@@ -305,7 +354,7 @@ bool Child::isProcessGroupLeader() const
 std::optional<int> Child::stopped()
 {
     std::lock_guard lock(d->mutex);
-    if (d->state == State::Exited || d->state == State::Lost)
+    if (d->state != State::NotWaiting && d->state != State::Waiting)
         return std::nullopt;
     try {
         return d->handle->peekStopSignal();

@@ -2,9 +2,16 @@
 #pragma once
 
 // The seam between the portable state machine (child.cpp) and one OS
-// backend. The state machine guarantees that reap() and signal() are never
-// called concurrently, that neither is called once the child is known to have
-// exited, and that nothing but the one waiting thread blocks in the OS.
+// backend. The state machine calls everything but waitForExitWithoutReaping()
+// and pollDescriptor() under its lock, so reap(), peek*() and signal() never
+// run concurrently; signal() is never called once the exit status is known;
+// reap() only once the child is known to have exited, and while a thread
+// blocks in waitForExitWithoutReaping() only when reapDoesNotDisturbWaiter();
+// and at most one thread at a time blocks in the OS.
+//
+// Errors: ECHILD means the child is not ours any more (something else reaped
+// it); the state machine then reports its status as lost. Any other error is
+// passed on to the caller, and the call may be repeated later.
 
 #include <sharedchild/child.h>
 #include <sharedchild/filedescriptor.h>

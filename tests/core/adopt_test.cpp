@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <limits>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -93,6 +94,31 @@ TEST(Adopt, RefusesProcessesThatAreNotOurChildren)
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     const auto reaped = systemErrorFrom([pid] { Child::adopt(std::int64_t{pid}); });
     ASSERT_TRUE(reaped);
+    EXPECT_EQ(reaped->code(), errnoCode(ECHILD)) << reaped->what();
+    EXPECT_NE(std::string(reaped->what()).find(std::to_string(pid)), std::string::npos);
+}
+
+TEST(Adopt, RefusesValuesThatAreNoProcessId)
+{
+    const pid_t pid = spawnRaw({"sleep", "1000"});
+    ASSERT_GT(pid, 0);
+    const ScopeExit cleanup([pid] {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    });
+    // The first would name `pid` if narrowed to pid_t; 0 and -1 name groups
+    // of processes in the wait calls.
+    const std::int64_t aboveRange = (std::int64_t{1} << 32) + pid;
+    for (const std::int64_t notAPid :
+         {aboveRange, std::int64_t{0}, std::int64_t{-1}, -std::int64_t{pid},
+          std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
+        const auto error = systemErrorFrom([notAPid] { Child::adopt(notAPid); });
+        ASSERT_TRUE(error) << notAPid << " was adopted";
+        EXPECT_EQ(error->code(), errnoCode(EINVAL)) << error->what();
+        EXPECT_NE(std::string(error->what()).find(std::to_string(notAPid)), std::string::npos)
+                << error->what();
+    }
+    EXPECT_EQ(kernelView(pid), KernelView::Running) << "the child was adopted and reaped";
 }
 
 TEST(Adopt, RefusesADescriptorThatIsNotAPidfd)

@@ -17,6 +17,7 @@
 
 using namespace SharedChild;
 using namespace SharedChildTest;
+using namespace std::string_literals;
 
 namespace {
 
@@ -60,6 +61,10 @@ std::vector<BadInput> platformBadInputs(const TempDir &dir)
              Command("not-executable").setEnvironment({"PATH=" + dir.path()}),
              EACCES,
              {"not-executable", reason(EACCES)}},
+            {"NUL in an environment entry",
+             helper({"exit", "0"}).setEnvironment({"A=1\0B=2"s}),
+             EINVAL,
+             {"\"A=1\\0B=2\"", "NUL", reason(EINVAL)}},
     };
 #endif
 }
@@ -85,6 +90,20 @@ std::vector<BadInput> badInputs(const TempDir &dir)
              helper({"exit", std::string("0\0tail", 6)}),
              EINVAL,
              {helperPath, "NUL", reason(EINVAL)}},
+            // A NUL byte in what() would end the message: shown escaped, as
+            // are other control characters.
+            {"NUL starting the program name",
+             Command("\0/bin/true"s),
+             EINVAL,
+             {"\\0/bin/true", "program name", "NUL", reason(EINVAL)}},
+            {"NUL inside the program name",
+             Command("/bin/true\0x"s),
+             EINVAL,
+             {"/bin/true\\0x", "program name", "NUL", reason(EINVAL)}},
+            {"NUL and control characters in the program name",
+             Command("\x01tab\there\0\x7f"s),
+             EINVAL,
+             {"\\x01tab\\x09here\\0\\x7f", "NUL", reason(EINVAL)}},
             {"missing working directory",
              helper({"exit", "0"}).setWorkingDirectory(missingDirectory),
              ENOENT,

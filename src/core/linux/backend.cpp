@@ -8,6 +8,7 @@
 #include "spawnerthread.h"
 
 #include <cerrno>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -58,6 +59,12 @@ std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle)
 
 std::unique_ptr<ProcessHandle> adoptProcess(std::int64_t pid)
 {
+    // Narrowed blindly, (1 << 32) + PID would name PID, and 0 or -1 a whole
+    // process group or every child.
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) {
+        throw std::system_error(EINVAL, std::generic_category(),
+                                "pid " + std::to_string(pid) + ": cannot adopt (not a process ID)");
+    }
     if (Child::backend() == Child::Backend::Waitid)
         return adoptWithWaitid(static_cast<pid_t>(pid));
     return adoptWithPidfd(static_cast<pid_t>(pid));

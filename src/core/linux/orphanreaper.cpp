@@ -93,8 +93,8 @@ private:
         }
     }
 
-    const int m_epoll;
-    std::mutex m_startMutex;
+    const int m_epoll; // set before the object is shared
+    std::mutex m_startMutex; // lock order: see src/LOCKING.md
     bool m_started = false; // guarded by m_startMutex
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pidfdhandle.h"
 
+#include "../posix/faultinjection.h"
 #include "../posix/spawnplan.h"
 #include "../posix/waitstatus.h"
 #include "clonespawn.h"
@@ -75,7 +76,9 @@ public:
             timespec timeout{};
             if (deadline)
                 timeout = remainingTime(*deadline);
-            const int ready = ::ppoll(&entry, 1, deadline ? &timeout : nullptr, nullptr);
+            const int ready = injectedFault(FaultPoint::Wait)
+                    ? -1
+                    : ::ppoll(&entry, 1, deadline ? &timeout : nullptr, nullptr);
             if (ready > 0)
                 return true;
             if (ready == 0 && std::chrono::steady_clock::now() >= *deadline)
@@ -89,9 +92,10 @@ public:
     {
         for (;;) {
             siginfo_t info{};
-            if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(m_pidfd), &info,
-                         WEXITED | WNOHANG | WNOWAIT)
-                == 0)
+            if (!injectedFault(FaultPoint::Peek)
+                && ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(m_pidfd), &info,
+                            WEXITED | WNOHANG | WNOWAIT)
+                        == 0)
                 return exitStatusFrom(info);
             if (errno != EINTR)
                 throwErrno("waitid");
@@ -104,7 +108,8 @@ public:
             siginfo_t info{};
             struct rusage usage
             { };
-            if (waitidWithUsage(m_pidfd, &info, WEXITED, &usage) == 0) {
+            if (!injectedFault(FaultPoint::Reap)
+                && waitidWithUsage(m_pidfd, &info, WEXITED, &usage) == 0) {
                 if (auto status = exitStatusFrom(info, resourceUsageFrom(usage)))
                     return *status;
             } else if (errno != EINTR) {
@@ -190,7 +195,10 @@ std::unique_ptr<ProcessHandle> adoptWithPidfd(pid_t pid)
 {
     FileDescriptor pidfd(pidfdOpenWithFlags(pid, 0));
     if (!pidfd) {
-        throw std::system_error(errno, std::generic_category(),
+        // No such process, so no unreaped child of ours: the ECHILD that
+        // Child::adopt() promises, and that waitid() gives the other backend.
+        const int error = errno == ESRCH ? ECHILD : errno;
+        throw std::system_error(error, std::generic_category(),
                                 "pid " + std::to_string(pid) + ": cannot adopt");
     }
     try {

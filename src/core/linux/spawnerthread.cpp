@@ -47,8 +47,8 @@ private:
         }
     }
 
-    std::mutex m_mutex;
-    std::condition_variable m_wakeUp;
+    std::mutex m_mutex; // lock order: see src/LOCKING.md
+    std::condition_variable m_wakeUp; // signalled when a task is queued
     std::deque<std::packaged_task<void()>> m_tasks; // guarded by m_mutex
 };
 

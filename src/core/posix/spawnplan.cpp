@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "spawnplan.h"
 
+#include "../displayname.h"
 #include "standardstreams.h"
 
 #include <cerrno>
@@ -23,15 +24,10 @@ namespace {
     throw std::system_error(error, std::generic_category(), what);
 }
 
-std::string describe(const std::string &program)
-{
-    return program.empty() ? std::string("(empty program name)") : program;
-}
-
 void requireNoNul(const std::string &program, std::string_view text, const std::string &what)
 {
     if (text.find('\0') != std::string_view::npos)
-        fail(EINVAL, describe(program) + ": " + what + " contains a NUL byte");
+        fail(EINVAL, displayName(program) + ": " + what + " contains a NUL byte");
 }
 
 // The child's PATH when it has an environment of its own, else ours; the
@@ -86,7 +82,7 @@ std::string resolveInPath(const Command &command)
             break;
         begin = end + 1;
     }
-    fail(foundButNotExecutable ? EACCES : ENOENT, program + " (searched in PATH)");
+    fail(foundButNotExecutable ? EACCES : ENOENT, displayName(program) + " (searched in PATH)");
 }
 
 } // namespace
@@ -95,14 +91,18 @@ SpawnPlan makeSpawnPlan(const Command &command)
 {
     const std::string &program = command.program();
     if (program.empty())
-        fail(ENOENT, describe(program));
+        fail(ENOENT, displayName(program));
     requireNoNul(program, program, "the program name");
     for (std::size_t i = 0; i < command.arguments().size(); ++i)
         requireNoNul(program, command.arguments()[i], "argument " + std::to_string(i + 1));
     if (command.environment()) {
-        for (const std::string &entry : *command.environment())
-            requireNoNul(program, entry,
-                         "environment entry \"" + entry.substr(0, entry.find('\0')) + '"');
+        for (const std::string &entry : *command.environment()) {
+            if (entry.find('\0') != std::string::npos) {
+                fail(EINVAL,
+                     displayName(program) + ": environment entry \""
+                             + escapeControlCharacters(entry) + "\" contains a NUL byte");
+            }
+        }
     }
 
     SpawnPlan plan;
@@ -135,7 +135,7 @@ SpawnPlan makeSpawnPlan(const Command &command)
 
 void throwSpawnError(const SpawnPlan &plan, int error, SpawnStage stage)
 {
-    const std::string &program = plan.command->program();
+    const std::string program = displayName(plan.command->program());
     switch (stage) {
     case SpawnStage::WorkingDirectory:
         fail(error, program + ": cannot change to working directory " + plan.workingDirectory);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "waitidhandle.h"
 
+#include "faultinjection.h"
 #include "spawnplan.h"
 #include "waitstatus.h"
 
@@ -49,7 +50,7 @@ void reapBlocking(pid_t pid)
 // limit). Never destroyed: detached reaping threads may use it during exit.
 struct StrandedOrphans
 {
-    std::mutex mutex;
+    std::mutex mutex; // lock order: see src/LOCKING.md
     std::vector<pid_t> pids; // guarded by mutex
 };
 
@@ -83,7 +84,8 @@ public:
         if (!deadline) {
             for (;;) {
                 siginfo_t info{};
-                if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT) == 0) {
+                if (!injectedFault(FaultPoint::Wait)
+                    && ::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT) == 0) {
                     if (exitStatusFrom(info))
                         return true;
                 } else if (errno != EINTR) {
@@ -108,7 +110,9 @@ public:
     {
         for (;;) {
             siginfo_t info{};
-            if (::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0)
+            if (!injectedFault(FaultPoint::Peek)
+                && ::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOWAIT | WNOHANG)
+                        == 0)
                 return exitStatusFrom(info);
             if (errno != EINTR)
                 throwErrno("waitid");
@@ -121,7 +125,8 @@ public:
             int status = 0;
             struct rusage usage
             { };
-            const pid_t reaped = ::wait4(m_pid, &status, 0, &usage);
+            const pid_t reaped
+                    = injectedFault(FaultPoint::Reap) ? -1 : ::wait4(m_pid, &status, 0, &usage);
             if (reaped == m_pid)
                 return exitStatusFromWaitStatus(status, resourceUsageFrom(usage));
             if (reaped < 0 && errno != EINTR)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "spawnrequest.h"
 
+#include "../displayname.h"
 #include "commandline.h"
 #include "environmentblock.h"
 #include "filesystem.h"
@@ -17,19 +18,14 @@ namespace SharedChild::Detail {
 
 namespace {
 
-std::string describe(const std::string &program)
-{
-    return program.empty() ? std::string("(empty program name)") : program;
-}
-
 // `text` in UTF-16, after checking that it has no NUL byte and is valid UTF-8.
 std::wstring converted(const std::string &program, std::string_view text, const std::string &what)
 {
     if (text.find('\0') != std::string_view::npos)
-        throwErrno(EINVAL, describe(program) + ": " + what + " contains a NUL byte");
+        throwErrno(EINVAL, displayName(program) + ": " + what + " contains a NUL byte");
     std::optional<std::wstring> wide = toUtf16(text);
     if (!wide)
-        throwErrno(EILSEQ, describe(program) + ": " + what + " is not valid UTF-8");
+        throwErrno(EILSEQ, displayName(program) + ": " + what + " is not valid UTF-8");
     return std::move(*wide);
 }
 
@@ -39,7 +35,7 @@ SpawnRequest makeSpawnRequest(const Command &command)
 {
     const std::string &program = command.program();
     if (program.empty())
-        throwErrno(ENOENT, describe(program));
+        throwErrno(ENOENT, displayName(program));
     const std::wstring wideProgram = converted(program, program, "the program name");
     // The first word of a command line ends at the next quote, escapes or not.
     if (wideProgram.find(L'"') != std::wstring::npos)
