@@ -8,7 +8,10 @@ namespace SharedChild::QtDetail {
 void watchWithBlockingThread(const std::shared_ptr<Run> &run)
 {
     std::thread([run] {
-        const auto outcome = observeOutcome([&run] { return std::optional(run->child()->wait()); });
+        std::optional<Outcome> outcome;
+        while (!outcome) // empty only after a transient error
+            outcome = observeOutcome(*run->child(),
+                                     [&run] { return std::optional(run->child()->wait()); });
         run->deliver(*outcome);
     }).detach();
 }

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 namespace SharedChild::QtDetail {
 
@@ -24,6 +25,13 @@ void complete(QPromise<SharedChildExitStatus> &promise, const Outcome &outcome)
 }
 
 } // namespace
+
+void warnTransientError(const Child &child, const std::system_error &error)
+{
+    qWarning("SharedChildProcess (pid %lld): %s; trying again", static_cast<long long>(child.id()),
+             error.what());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
 
 Run::Run(std::shared_ptr<Child> child, SharedChildProcess *owner, bool watchStops)
     : watchStops(watchStops), m_child(std::move(child)), m_owner(owner)

@@ -27,17 +27,27 @@ struct Outcome
     QString lostReason; // non-empty when the status was lost (ECHILD)
 };
 
+/// Reports an error other than ECHILD from a wait on `child`, which the core
+/// left as it was; pauses briefly, so that a caller trying again at once does
+/// not spin while the error lasts.
+void warnTransientError(const Child &child, const std::system_error &error);
+
 /// Runs `observe` (a call on a Child that returns std::optional<ExitStatus>)
-/// and turns a lost status (std::system_error) into an Outcome as well.
+/// and turns a lost status (ECHILD) into an Outcome as well. Any other error
+/// is transient: the Qt API has no exception to carry it, so it is reported
+/// with qWarning() and the child counts as not exited yet (empty).
 template<typename Observe>
-std::optional<Outcome> observeOutcome(Observe observe)
+std::optional<Outcome> observeOutcome(const Child &child, Observe observe)
 {
     try {
         if (std::optional<ExitStatus> status = observe())
             return Outcome{*status, {}};
         return std::nullopt;
     } catch (const std::system_error &error) {
-        return Outcome{{}, QString::fromLocal8Bit(error.what())};
+        if (error.code() == std::errc::no_child_process)
+            return Outcome{{}, QString::fromLocal8Bit(error.what())};
+        warnTransientError(child, error);
+        return std::nullopt;
     }
 }
 
@@ -91,11 +101,12 @@ private:
     bool recordLocked(const Outcome &outcome, QPromise<SharedChildExitStatus> *&promise);
 
     const std::shared_ptr<Child> m_child;
-    mutable std::mutex m_mutex;
-    SharedChildProcess *m_owner;
-    std::optional<Outcome> m_outcome;
+    mutable std::mutex m_mutex; // lock order: see src/LOCKING.md
+    SharedChildProcess *m_owner; // guarded by m_mutex
+    std::optional<Outcome> m_outcome; // guarded by m_mutex
     // Made by the first future() call: most runs never have one, and a
-    // promise costs more memory than the rest of the run.
+    // promise costs more memory than the rest of the run. Guarded by m_mutex;
+    // completed without it (continuations run inside finish()).
     std::optional<QPromise<SharedChildExitStatus>> m_promise;
 };
 

@@ -154,9 +154,15 @@ namespace {
 
 std::optional<Outcome> waitWithoutPipes(const std::shared_ptr<Run> &run, Deadline deadline)
 {
-    return observeOutcome([&run, &deadline] {
-        return deadline ? run->child()->waitUntil(*deadline) : std::optional(run->child()->wait());
-    });
+    for (;;) {
+        auto outcome = observeOutcome(*run->child(), [&run, &deadline] {
+            return deadline ? run->child()->waitUntil(*deadline)
+                            : std::optional(run->child()->wait());
+        });
+        // Empty on timeout, or after a transient error: then try again until the deadline.
+        if (outcome || (deadline && std::chrono::steady_clock::now() >= *deadline))
+            return outcome;
+    }
 }
 
 } // namespace
@@ -169,7 +175,8 @@ SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, D
     // Without a descriptor that signals the exit, look at the child every 10 ms.
     const int exitDescriptor = run->child()->pollDescriptor();
     for (;;) {
-        if (auto outcome = observeOutcome([&run] { return run->child()->tryWait(); }))
+        if (auto outcome
+            = observeOutcome(*run->child(), [&run] { return run->child()->tryWait(); }))
             return outcome;
         int timeout = exitDescriptor >= 0 ? -1 : 10;
         if (deadline) {
@@ -602,7 +609,7 @@ SharedChildExitStatus SharedChildProcess::tryWait()
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return {};
-    const auto outcome = observeOutcome([&run] { return run->child()->tryWait(); });
+    const auto outcome = observeOutcome(*run->child(), [&run] { return run->child()->tryWait(); });
     if (!outcome)
         return {};
     run->deliver(*outcome);

@@ -101,7 +101,7 @@ public:
     std::unique_ptr<SharedChild::QtDetail::OutputPipe> stdoutPipe;
     std::unique_ptr<SharedChild::QtDetail::OutputPipe> stderrPipe;
 
-    // Read from any thread.
+    // Read from any thread. Lock order: see src/LOCKING.md.
     mutable std::mutex runMutex;
     std::shared_ptr<SharedChild::QtDetail::Run> run; // guarded by runMutex
     qint64 processId = 0; // guarded by runMutex

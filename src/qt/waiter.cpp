@@ -191,7 +191,7 @@ private:
     }
 
     const std::unique_ptr<DescriptorWatcher> m_descriptors;
-    std::mutex m_mutex;
+    std::mutex m_mutex; // lock order: see src/LOCKING.md
     bool m_quit = false; // guarded by m_mutex
     std::vector<PendingKill> m_kills; // guarded by m_mutex
     std::vector<std::weak_ptr<Run>> m_stopWatched; // guarded by m_mutex

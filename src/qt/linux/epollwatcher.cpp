@@ -22,6 +22,18 @@ namespace SharedChild::QtDetail {
 
 namespace {
 
+// When epoll cannot watch a child, a thread of its own does, else a later
+// wait or tryWait must.
+void watchOnThreadOfItsOwn(const std::shared_ptr<Run> &run)
+{
+    try {
+        watchWithBlockingThread(run);
+    } catch (...) {
+        qWarning("SharedChildProcess (pid %lld): cannot watch the child any more",
+                 static_cast<long long>(run->child()->id()));
+    }
+}
+
 class EpollWatcher final : public DescriptorWatcher
 {
 public:
@@ -81,15 +93,9 @@ public:
                 m_runs.erase(found);
             return;
         }
-        // Out of memory or of epoll watches (ENOMEM, ENOSPC): a thread of its
-        // own watches the child instead, else a later wait or tryWait must.
+        // Out of memory or of epoll watches (ENOMEM, ENOSPC).
         m_runs.erase(found);
-        try {
-            watchWithBlockingThread(run);
-        } catch (...) {
-            qWarning("SharedChildProcess (pid %lld): cannot watch the child any more",
-                     static_cast<long long>(run->child()->id()));
-        }
+        watchOnThreadOfItsOwn(run);
     }
 
     void waitOnce(int timeoutMsecs) override
@@ -131,10 +137,20 @@ private:
                 return;
             run = found->second.run;
         }
-        // A readable pidfd means the child has exited, so this has an outcome.
-        const auto outcome = observeOutcome([&run] { return run->child()->tryWait(); });
-        if (!outcome)
+        // A readable pidfd means the child has exited, so this has an outcome
+        // unless the check failed (ENOMEM): then a thread of its own takes
+        // over, which tries again without holding up the other children.
+        const auto outcome
+                = observeOutcome(*run->child(), [&run] { return run->child()->tryWait(); });
+        if (!outcome) {
+            {
+                std::lock_guard lock(m_mutex);
+                ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
+                m_runs.erase(pidfd);
+            }
+            watchOnThreadOfItsOwn(run);
             return;
+        }
         // Delivered first: the owner waits for it, nobody for the cleanup.
         run->deliver(*outcome);
         std::lock_guard lock(m_mutex);
@@ -160,7 +176,7 @@ private:
 
     const int m_epoll;
     const int m_wakeUp;
-    std::mutex m_mutex;
+    std::mutex m_mutex; // lock order: see src/LOCKING.md
     std::unordered_map<int, Watched> m_runs; // by pidfd; guarded by m_mutex
 };
 
