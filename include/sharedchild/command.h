@@ -18,7 +18,9 @@ namespace SharedChild {
 /// Windows: without '/', '\' or a drive; PATHEXT (from the same environment)
 /// completes a name that has no extension; batch files are refused (ENOEXEC),
 /// since CreateProcessW() would run them through cmd.exe, whose quoting rules
-/// differ. Strings are UTF-8 (EILSEQ otherwise).
+/// differ, however they are spelled ("x.bat.", "x.bat ", a PATHEXT entry
+/// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
+/// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:

@@ -63,9 +63,11 @@ SpawnRequest makeSpawnRequest(const Command &command)
 
     SpawnRequest request;
     request.command = &command;
-    if (const auto &directory = command.workingDirectory())
-        request.workingDirectory
-                = fullPath(converted(program, *directory, "the working directory"));
+    if (const auto &directory = command.workingDirectory()) {
+        const std::wstring wideDirectory = converted(program, *directory, "the working directory");
+        // Unresolvable: CreateProcessW() gets it as given and its error tells.
+        request.workingDirectory = fullPath(wideDirectory).value_or(wideDirectory);
+    }
     request.application = findProgram(program, wideProgram, environment);
     request.commandLine = commandLine(wideProgram, arguments);
     if (request.commandLine.size() > maxCommandLineLength) {
