@@ -100,9 +100,17 @@ SpawnPlan makeSpawnPlan(const Command &command)
     for (std::size_t i = 0; i < command.arguments().size(); ++i)
         requireNoNul(program, command.arguments()[i], "argument " + std::to_string(i + 1));
     if (command.environment()) {
-        for (const std::string &entry : *command.environment())
+        for (const std::string &entry : *command.environment()) {
             requireNoNul(program, entry,
                          "environment entry \"" + entry.substr(0, entry.find('\0')) + '"');
+            // execve() would pass it on, but the same entry corrupts a Windows
+            // environment block: refused on every OS alike (QProcess drops such entries).
+            if (entry.find('=', 1) == std::string::npos) {
+                fail(EINVAL,
+                     program + ": environment entry \"" + entry
+                             + "\" is not KEY=VALUE (it needs a name and a '=')");
+            }
+        }
     }
 
     SpawnPlan plan;

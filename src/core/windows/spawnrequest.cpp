@@ -58,6 +58,15 @@ SpawnRequest makeSpawnRequest(const Command &command)
             environment->push_back(
                     converted(program, entry,
                               "environment entry \"" + entry.substr(0, entry.find('\0')) + '"'));
+            // In the block an empty entry's NUL reads as the block's end (the
+            // entries after it vanish), and an entry without a name is no
+            // variable. Windows' own "=C:=C:\\work" entries pass: like
+            // Windows, nameOf() starts looking for '=' after the first character.
+            if (entry.find('=', 1) == std::string::npos) {
+                throwErrno(EINVAL,
+                           program + ": environment entry \"" + entry
+                                   + "\" is not KEY=VALUE (it needs a name and a '=')");
+            }
         }
     }
 
