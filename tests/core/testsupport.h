@@ -152,6 +152,11 @@ constexpr char pathListSeparator = ';';
 constexpr char pathListSeparator = ':';
 #endif
 
+/// Whether the tests run under Wine, where every spawn costs tens of
+/// milliseconds (one wineserver serves them all) and far more on a loaded
+/// machine: tests that start children by the hundred start fewer there.
+bool runsUnderWine();
+
 /// Whether the OS reports the CPU time and peak memory of a child that has
 /// exited: Wine's counters for a process that is gone are zero for memory
 /// and a fraction of the CPU time (Windows and POSIX report both).

@@ -155,6 +155,11 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
+bool runsUnderWine()
+{
+    return false;
+}
+
 bool usageOfExitedChildIsReported()
 {
     return true;

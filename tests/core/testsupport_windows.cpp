@@ -237,10 +237,15 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
-bool usageOfExitedChildIsReported()
+bool runsUnderWine()
 {
     // Wine's ntdll exports wine_get_version(); Windows' does not.
-    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") == nullptr;
+    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+}
+
+bool usageOfExitedChildIsReported()
+{
+    return !runsUnderWine();
 }
 
 std::string systemProgram()
