@@ -188,16 +188,15 @@ TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
     std::optional<std::string> starterError; // guarded by mutex
     std::thread starter([&] {
         // A failed spawn must fail the test, not escape the thread: that ends
-        // the process (std::terminate()) and leaves the sleepers running. Under
-        // Wine on a loaded machine CreateProcessW() now and then fails with
-        // ERROR_INTERNAL_ERROR, and ctest then waited out its whole timeout
-        // for the sleepers that held its output pipe, hence also stdout and
-        // stderr on NUL (stdin is still inherited from the parent).
+        // the process (std::terminate()) and leaves the sleepers running, and
+        // ctest then waited out its whole timeout for the sleepers that held
+        // its output pipe, hence also stdout and stderr on NUL (stdin is still
+        // inherited from the parent).
         try {
             for (int i = 0; i < 100 && !stop; ++i) {
-                auto sleeper = Child::spawn(helper({"sleep", "1000"})
-                                                    .setStdout(Stdio::null())
-                                                    .setStderr(Stdio::null()));
+                auto sleeper = spawnRetryingWineInternalError(helper({"sleep", "1000"})
+                                                                      .setStdout(Stdio::null())
+                                                                      .setStderr(Stdio::null()));
                 const std::lock_guard lock(mutex);
                 sleepers.push_back(std::move(sleeper));
             }
@@ -220,8 +219,8 @@ TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
     });
     for (int round = 0; round < 20; ++round) {
         SCOPED_TRACE(round);
-        auto filter
-                = Child::spawn(helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
+        auto filter = spawnRetryingWineInternalError(
+                helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
         FileDescriptor in = filter->takeStdin();
         ASSERT_TRUE(writeAll(in, "round\n"));
         in.close();

@@ -160,6 +160,12 @@ bool runsUnderWine()
     return false;
 }
 
+std::shared_ptr<SharedChild::Child>
+spawnRetryingWineInternalError(const SharedChild::Command &command)
+{
+    return SharedChild::Child::spawn(command);
+}
+
 bool usageOfExitedChildIsReported()
 {
     return true;
