@@ -18,7 +18,9 @@ namespace SharedChild {
 /// Windows: without '/', '\' or a drive; PATHEXT (from the same environment)
 /// completes a name that has no extension; batch files are refused (ENOEXEC),
 /// since CreateProcessW() would run them through cmd.exe, whose quoting rules
-/// differ. Strings are UTF-8 (EILSEQ otherwise).
+/// differ, however they are spelled ("x.bat.", "x.bat ", a PATHEXT entry
+/// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
+/// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:
@@ -35,6 +37,12 @@ public:
 
     /// The child's whole environment as KEY=VALUE entries, used exactly as
     /// given (even when empty). Unset means the child inherits the parent's.
+    /// Every entry needs a name and a '=' after it: spawn() refuses an empty
+    /// entry, one without '=' and one that starts with its '=' ("=x") with
+    /// EINVAL on every OS, since in a Windows environment block an empty
+    /// entry ends the block. A name may start with '=' as Windows' own
+    /// per-drive entries do ("=C:=C:\work"): the name ends at the first '='
+    /// after its first character, as Windows and QProcess read it.
     const std::optional<std::vector<std::string>> &environment() const { return m_environment; }
     Command &setEnvironment(std::vector<std::string> environment);
     Command &inheritEnvironment();

@@ -32,20 +32,23 @@ ExitStatus reap(Child &child, int path)
 
 } // namespace
 
-TEST(Leaks, ThousandChildrenLeaveNoDescriptorThreadOrZombie)
+TEST(Leaks, ManyChildrenLeaveNoDescriptorThreadOrZombie)
 {
+    // A thousand; under Wine two hundred, which took 76 s for a thousand on a
+    // loaded machine. A leak per child still shows as two hundred of a kind.
+    const int batches = runsUnderWine() ? 20 : 100;
     const int fds = openFdCount();
     const int threads = threadCount();
     const std::size_t children = childProcesses().size();
     int spawned = 0;
-    for (int batch = 0; batch < 100; ++batch) {
+    for (int batch = 0; batch < batches; ++batch) {
         std::vector<std::shared_ptr<Child>> running;
         for (int i = 0; i < 10; ++i, ++spawned)
             running.push_back(Child::spawn(trueCommand()));
         for (std::size_t i = 0; i < running.size(); ++i)
             ASSERT_TRUE(reap(*running[i], batch + static_cast<int>(i)).success());
     }
-    EXPECT_EQ(spawned, 1000);
+    EXPECT_EQ(spawned, batches * 10);
     EXPECT_EQ(openFdCount(), fds);
     EXPECT_EQ(threadCount(), threads);
     EXPECT_EQ(childProcesses().size(), children);

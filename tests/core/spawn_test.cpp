@@ -53,6 +53,17 @@ TEST(ChildContext, EnvironmentIsUsedAsGiven)
     EXPECT_FALSE(command.environment().has_value());
 }
 
+TEST(ChildContext, EnvironmentNamesMayStartWithEquals)
+{
+    // Windows keeps a directory per drive as "=C:=C:\work" and copies of its
+    // environment carry them, so the refusal of nameless entries spares them.
+    const HelperRun run = runHelper({"env", "SCTEST_GIVEN"}, [](Command &command) {
+        command.setEnvironment({"=C:=C:\\", "SCTEST_GIVEN=given", "=ExitCode=00000000"});
+    });
+    EXPECT_TRUE(run.status.success()) << run.status.toString();
+    EXPECT_EQ(run.output, "given\n");
+}
+
 TEST(ChildContext, ProgramIsLookedUpInTheChildsOwnPath)
 {
     const TempDir dir;

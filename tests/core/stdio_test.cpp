@@ -12,6 +12,9 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
@@ -182,16 +185,33 @@ TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
     std::atomic<bool> stop{false};
     std::mutex mutex;
     std::vector<std::shared_ptr<Child>> sleepers;
+    std::optional<std::string> starterError; // guarded by mutex
     std::thread starter([&] {
-        for (int i = 0; i < 100 && !stop; ++i) {
-            auto sleeper = Child::spawn(helper({"sleep", "1000"}));
+        // A failed spawn must fail the test, not escape the thread: that ends
+        // the process (std::terminate()) and leaves the sleepers running, and
+        // ctest then waited out its whole timeout for the sleepers that held
+        // its output pipe, hence also stdout and stderr on NUL (stdin is still
+        // inherited from the parent).
+        try {
+            for (int i = 0; i < 100 && !stop; ++i) {
+                auto sleeper = spawnRetryingWineInternalError(helper({"sleep", "1000"})
+                                                                      .setStdout(Stdio::null())
+                                                                      .setStderr(Stdio::null()));
+                const std::lock_guard lock(mutex);
+                sleepers.push_back(std::move(sleeper));
+            }
+        } catch (const std::system_error &error) {
             const std::lock_guard lock(mutex);
-            sleepers.push_back(std::move(sleeper));
+            starterError = error.what();
         }
     });
-    const ScopeExit cleanup([&] {
+    const auto stopStarter = [&] {
         stop = true;
-        starter.join();
+        if (starter.joinable())
+            starter.join();
+    };
+    const ScopeExit cleanup([&] {
+        stopStarter();
         for (const auto &sleeper : sleepers) {
             sleeper->kill();
             sleeper->wait();
@@ -199,8 +219,8 @@ TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
     });
     for (int round = 0; round < 20; ++round) {
         SCOPED_TRACE(round);
-        auto filter
-                = Child::spawn(helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
+        auto filter = spawnRetryingWineInternalError(
+                helper({"echo"}).setStdin(Stdio::pipe()).setStdout(Stdio::pipe()));
         FileDescriptor in = filter->takeStdin();
         ASSERT_TRUE(writeAll(in, "round\n"));
         in.close();
@@ -210,4 +230,6 @@ TEST(Stdio, ConcurrentSpawnsDoNotInheritEachOthersPipes)
         EXPECT_EQ(output.get(), "round\n");
         EXPECT_TRUE(filter->wait().success());
     }
+    stopStarter();
+    EXPECT_FALSE(starterError.has_value()) << "starting a sleeper failed: " << *starterError;
 }

@@ -152,6 +152,18 @@ constexpr char pathListSeparator = ';';
 constexpr char pathListSeparator = ':';
 #endif
 
+/// Whether the tests run under Wine, where every spawn costs tens of
+/// milliseconds (one wineserver serves them all) and far more on a loaded
+/// machine: tests that start children by the hundred start fewer there.
+bool runsUnderWine();
+
+/// Child::spawn(), except that under Wine a spawn that fails with
+/// ERROR_INTERNAL_ERROR (Windows error 1359) is tried again, up to five times
+/// in all: Wine's CreateProcessW() fails so now and then on a loaded machine
+/// when several threads spawn at once, which says nothing about the library.
+std::shared_ptr<SharedChild::Child>
+spawnRetryingWineInternalError(const SharedChild::Command &command);
+
 /// Whether the OS reports the CPU time and peak memory of a child that has
 /// exited: Wine's counters for a process that is gone are zero for memory
 /// and a fraction of the CPU time (Windows and POSIX report both).

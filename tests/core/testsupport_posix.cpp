@@ -155,6 +155,17 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
+bool runsUnderWine()
+{
+    return false;
+}
+
+std::shared_ptr<SharedChild::Child>
+spawnRetryingWineInternalError(const SharedChild::Command &command)
+{
+    return SharedChild::Child::spawn(command);
+}
+
 bool usageOfExitedChildIsReported()
 {
     return true;

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cwchar>
 #include <filesystem>
+#include <iostream>
 #include <random>
 #include <stdexcept>
 
@@ -237,10 +238,32 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
-bool usageOfExitedChildIsReported()
+bool runsUnderWine()
 {
     // Wine's ntdll exports wine_get_version(); Windows' does not.
-    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") == nullptr;
+    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+}
+
+std::shared_ptr<SharedChild::Child>
+spawnRetryingWineInternalError(const SharedChild::Command &command)
+{
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return SharedChild::Child::spawn(command);
+        } catch (const std::system_error &error) {
+            const bool wineInternalError = runsUnderWine()
+                    && error.code()
+                            == std::error_code(ERROR_INTERNAL_ERROR, std::system_category());
+            if (!wineInternalError || attempt == 5)
+                throw;
+            std::cerr << "spawn failed with Wine's ERROR_INTERNAL_ERROR, trying again\n";
+        }
+    }
+}
+
+bool usageOfExitedChildIsReported()
+{
+    return !runsUnderWine();
 }
 
 std::string systemProgram()

@@ -12,7 +12,9 @@
 
 #include <windows.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
@@ -40,6 +42,12 @@ HANDLE startHelperElsewhere(const std::string &arguments)
         return nullptr;
     ::CloseHandle(process.hThread);
     return process.hProcess;
+}
+
+std::string backslashed(std::string path)
+{
+    std::replace(path.begin(), path.end(), '/', '\\');
+    return path;
 }
 
 } // namespace
@@ -216,4 +224,87 @@ TEST(Windows, CommandLineLimitsAreClearErrors)
     EXPECT_EQ(notUtf8->code(), errnoCode(EILSEQ)) << notUtf8->what();
     EXPECT_NE(std::string(notUtf8->what()).find("argument 2"), std::string::npos)
             << notUtf8->what();
+}
+
+// CVE-2024-24576's class: CreateProcessW() runs a batch file through cmd.exe,
+// which reads the arguments as commands. Windows drops the trailing dots and
+// spaces of a name (and "." components) when it opens a file, so each
+// spelling below opens x.bat or y.cmd, found directly, through PATH or
+// completed by PATHEXT; each must be refused before anything runs.
+TEST(Windows, BatchFilesAreRefusedWhateverTheSpelling)
+{
+    const TempDir dir;
+    const std::string ran = backslashed(dir.file("batch-ran"));
+    const std::string injected = backslashed(dir.file("injected"));
+    writeFile(dir.file("x.bat"), "@echo ran>\"" + ran + "\"\r\n");
+    writeFile(dir.file("y.cmd"), "@echo ran>\"" + ran + "\"\r\n");
+    const std::vector<std::string> injections
+            = {"&echo PWNED>" + injected, "\"&echo PWNED>" + injected + "&rem \""};
+    const std::vector<std::string> names
+            = {"x.bat.", "x.bat ", "x.bat..", "x.BAT. ", "y.cmd.", "x.bat. . ", "x.bat/."};
+    const auto withPath = [&](const std::string &pathext) {
+        std::vector<std::string> changes = {"PATH=" + dir.path()};
+        if (!pathext.empty())
+            changes.push_back("PATHEXT=" + pathext);
+        return environmentWith(changes);
+    };
+
+    std::vector<std::pair<std::string, Command>> attempts;
+    for (const std::string &name : names) {
+        attempts.emplace_back("direct " + name, Command(dir.file(name), injections));
+        if (name.find('/') == std::string::npos) {
+            attempts.emplace_back("PATH " + name,
+                                  Command(name, injections).setEnvironment(withPath({})));
+        }
+    }
+    for (const std::string &extension : {".BAT.", ".BAT ", ".bat..", ".Bat. ."}) {
+        attempts.emplace_back("PATHEXT " + extension,
+                              Command("x", injections).setEnvironment(withPath(extension)));
+        attempts.emplace_back("direct PATHEXT " + extension,
+                              Command(dir.file("x"), injections)
+                                      .setEnvironment(environmentWith({"PATHEXT=" + extension})));
+    }
+    attempts.emplace_back("PATHEXT .CMD.",
+                          Command("y", injections).setEnvironment(withPath(".COM;.EXE;.CMD.")));
+
+    const auto attempt = [&](const std::string &description, const Command &command) {
+        SCOPED_TRACE(description);
+        // Should a spawn succeed, the wait lets the batch file leave its marks.
+        const auto error = systemErrorFrom([&] { Child::spawn(command)->wait(); });
+        ASSERT_TRUE(error.has_value()) << "a batch file was started";
+        EXPECT_EQ(error->code(), errnoCode(ENOEXEC)) << error->what();
+        const std::string what = error->what();
+        EXPECT_NE(what.find(command.program() + ": "), std::string::npos) << what;
+        EXPECT_NE(what.find("is a batch file"), std::string::npos) << what;
+    };
+    for (const auto &[description, command] : attempts)
+        attempt(description, command);
+
+    // A relative path with a directory part, resolved against the current directory.
+    const std::filesystem::path previous = std::filesystem::current_path();
+    const ScopeExit restore([&] { std::filesystem::current_path(previous); });
+    const std::filesystem::path tempDir(dir.path());
+    std::filesystem::current_path(tempDir.parent_path());
+    attempt("relative dir/x.bat.", Command(tempDir.filename().string() + "/x.bat.", injections));
+
+    EXPECT_FALSE(fileExists(ran)) << "a batch file ran";
+    EXPECT_FALSE(fileExists(injected)) << "cmd.exe ran an argument as a command";
+}
+
+// The path CreateProcessW() gets is the normalised one, and it runs: a
+// program named with a trailing dot or space still starts.
+TEST(Windows, TrailingDotsAndSpacesStillNameAProgram)
+{
+    const TempDir dir;
+    dir.placeHelper("sctest-dot-probe");
+    EXPECT_EQ(Child::spawn(Command(dir.file("sctest-dot-probe.exe."), {"exit", "3"}))
+                      ->wait()
+                      .exitCode(),
+              3);
+    Command byPath("sctest-dot-probe.exe ", {"exit", "4"});
+    byPath.setEnvironment(environmentWith({"PATH=" + dir.path()}));
+    EXPECT_EQ(Child::spawn(byPath)->wait().exitCode(), 4);
+    Command byPathext("sctest-dot-probe", {"exit", "5"});
+    byPathext.setEnvironment(environmentWith({"PATH=" + dir.path(), "PATHEXT=.EXE."}));
+    EXPECT_EQ(Child::spawn(byPathext)->wait().exitCode(), 5);
 }

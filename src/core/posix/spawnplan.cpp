@@ -102,6 +102,14 @@ SpawnPlan makeSpawnPlan(const Command &command)
                      displayName(program) + ": environment entry \""
                              + escapeControlCharacters(entry) + "\" contains a NUL byte");
             }
+            // execve() would pass it on, but the same entry corrupts a Windows
+            // environment block: refused on every OS alike (QProcess drops such entries).
+            if (entry.find('=', 1) == std::string::npos) {
+                fail(EINVAL,
+                     displayName(program) + ": environment entry \""
+                             + escapeControlCharacters(entry)
+                             + "\" is not KEY=VALUE (it needs a name and a '=')");
+            }
         }
     }
 

@@ -13,11 +13,11 @@ FileKind fileKind(const std::wstring &path)
     return (attributes & FILE_ATTRIBUTE_DIRECTORY) ? FileKind::Directory : FileKind::File;
 }
 
-std::wstring fullPath(const std::wstring &path)
+std::optional<std::wstring> fullPath(const std::wstring &path)
 {
     const DWORD size = ::GetFullPathNameW(path.c_str(), 0, nullptr, nullptr);
     if (size == 0)
-        return path;
+        return std::nullopt;
     std::wstring full(size, L'\0');
     full.resize(::GetFullPathNameW(path.c_str(), size, full.data(), nullptr));
     return full;

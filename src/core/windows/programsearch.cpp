@@ -69,6 +69,17 @@ bool endsWithIgnoringCase(const std::wstring &text, std::wstring_view suffix)
             == CSTR_EQUAL;
 }
 
+// Whether CreateProcessW() would hand `path` (a full path) to cmd.exe. The
+// trailing dots and spaces are dropped once more in case a path kept some
+// (GetFullPathNameW() leaves a path that starts with \\?\ as it is): refusing such an odd
+// name costs nothing, missing a batch file would.
+bool isBatchFileName(const std::wstring &path)
+{
+    const auto end = path.find_last_not_of(L". ");
+    const std::wstring name = path.substr(0, end == std::wstring::npos ? 0 : end + 1);
+    return endsWithIgnoringCase(name, L".bat") || endsWithIgnoringCase(name, L".cmd");
+}
+
 // The first of `path` and `path` + each PATHEXT extension that is a file.
 std::optional<std::wstring> firstFile(const std::wstring &path, bool tryAsGiven,
                                       const std::vector<std::wstring> &extensions)
@@ -111,13 +122,22 @@ std::wstring findProgram(const std::string &programText, const std::wstring &pro
         if (!found)
             throwErrno(ENOENT, programText + " (searched in PATH)");
     }
-    if (endsWithIgnoringCase(*found, L".bat") || endsWithIgnoringCase(*found, L".cmd")) {
+    // CreateProcessW() runs a file that is no program through cmd.exe when the
+    // last four characters of its normalised path say ".bat" or ".cmd", and
+    // cmd.exe would then read the arguments as commands. The spelling that
+    // found the file proves nothing ("x.bat.", "x.bat ", "x.bat/." and a
+    // PATHEXT entry ".BAT." all open x.bat), so the check looks at the very
+    // string CreateProcessW() is given: the normalised one.
+    const std::optional<std::wstring> application = fullPath(*found);
+    if (!application)
+        throwLastWin32Error(programText + ": cannot resolve the path " + toUtf8(*found));
+    if (isBatchFileName(*application)) {
         throwErrno(ENOEXEC,
-                   programText + ": " + toUtf8(*found)
+                   programText + ": " + toUtf8(*application)
                            + " is a batch file; start cmd.exe /c with it (its quoting rules "
                              "are not the ones the arguments get)");
     }
-    return fullPath(*found);
+    return *application;
 }
 
 } // namespace SharedChild::Detail

@@ -54,14 +54,25 @@ SpawnRequest makeSpawnRequest(const Command &command)
             environment->push_back(
                     converted(program, entry,
                               "environment entry \"" + entry.substr(0, entry.find('\0')) + '"'));
+            // In the block an empty entry's NUL reads as the block's end (the
+            // entries after it vanish), and an entry without a name is no
+            // variable. Windows' own "=C:=C:\\work" entries pass: like
+            // Windows, nameOf() starts looking for '=' after the first character.
+            if (entry.find('=', 1) == std::string::npos) {
+                throwErrno(EINVAL,
+                           program + ": environment entry \"" + entry
+                                   + "\" is not KEY=VALUE (it needs a name and a '=')");
+            }
         }
     }
 
     SpawnRequest request;
     request.command = &command;
-    if (const auto &directory = command.workingDirectory())
-        request.workingDirectory
-                = fullPath(converted(program, *directory, "the working directory"));
+    if (const auto &directory = command.workingDirectory()) {
+        const std::wstring wideDirectory = converted(program, *directory, "the working directory");
+        // Unresolvable: CreateProcessW() gets it as given and its error tells.
+        request.workingDirectory = fullPath(wideDirectory).value_or(wideDirectory);
+    }
     request.application = findProgram(program, wideProgram, environment);
     request.commandLine = commandLine(wideProgram, arguments);
     if (request.commandLine.size() > maxCommandLineLength) {
