@@ -90,7 +90,8 @@ public:
     QString workingDirectory() const;
     void setWorkingDirectory(const QString &directory);
     /// KEY=VALUE entries for the child's whole environment. Empty (the
-    /// default) means the child inherits this process's environment, as with QProcess.
+    /// default) means the child inherits this process's environment, as with
+    /// QProcess; as there, entries without a name and a '=' are left out.
     QStringList environment() const;
     void setEnvironment(const QStringList &environment);
 

@@ -37,6 +37,19 @@ SharedChild::Stdio toStdio(const SharedChildProcessPrivate::ChannelSetting &sett
     return Stdio::inherit();
 }
 
+// As QProcess reads an environment list: an entry needs a name and a '='
+// after it; anything else (which the core refuses) is left out.
+std::vector<std::string> environmentEntries(const QStringList &list)
+{
+    std::vector<std::string> result;
+    result.reserve(static_cast<std::size_t>(list.size()));
+    for (const QString &entry : list) {
+        if (entry.indexOf(u'=', 1) > 0)
+            result.push_back(entry.toStdString());
+    }
+    return result;
+}
+
 std::vector<std::string> toStdStrings(const QStringList &list)
 {
     std::vector<std::string> result;
@@ -550,7 +563,7 @@ bool SharedChildProcess::start()
     if (!d->workingDirectory.isEmpty())
         command.setWorkingDirectory(d->workingDirectory.toStdString());
     if (!d->environment.isEmpty())
-        command.setEnvironment(toStdStrings(d->environment));
+        command.setEnvironment(environmentEntries(d->environment));
     command.setNewProcessGroup(d->newProcessGroup);
     command.setKillOnParentDeath(d->killOnParentDeath);
     command.setStdin(toStdio(d->channels[0]));
