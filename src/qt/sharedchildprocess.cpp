@@ -216,7 +216,7 @@ std::optional<Outcome> SharedChildProcessPrivate::waitAndDeliver(const std::shar
 {
     const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
     bool destroyed = false;
-    const std::optional<Outcome> outcome = QThread::currentThread() == q->thread() && hasOpenPipes()
+    std::optional<Outcome> outcome = QThread::currentThread() == q->thread() && hasOpenPipes()
             ? waitServicingPipes(run, deadline, destroyed)
             : waitWithoutPipes(run, deadline);
     if (!outcome)
