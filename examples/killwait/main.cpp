@@ -21,7 +21,12 @@ QElapsedTimer clock_;
 void step(const char *format, auto... args)
 {
     std::printf("[%6.1f ms] ", static_cast<double>(clock_.nsecsElapsed()) / 1e6);
-    std::printf(format, args...);
+    // A bare printf(format) would expand any '%' in a plain message
+    // (clang's -Wformat-security).
+    if constexpr (sizeof...(args) == 0)
+        std::fputs(format, stdout);
+    else
+        std::printf(format, args...);
     std::printf("\n");
     std::fflush(stdout);
 }

@@ -10,9 +10,11 @@ Rectangle {
     id: row
 
     required property int index
+    // Null for a moment when "Clear finished" destroys the process before the
+    // row itself is gone: every binding below reads it through ?. for that.
     required property MonitoredProcess process
 
-    readonly property var status: process.exitStatus
+    readonly property var status: process?.exitStatus
     // Milliseconds since the epoch; ticks while the child runs, for the run time.
     property double now: Date.now()
     // SIGTERM first, SIGKILL if the child is still there this much later.
@@ -33,7 +35,7 @@ Rectangle {
     Timer {
         interval: 100
         repeat: true
-        running: row.process.running
+        running: row.process?.running ?? false
         onTriggered: row.now = Date.now()
     }
 
@@ -45,13 +47,13 @@ Rectangle {
 
         Label {
             objectName: "pidLabel"
-            text: row.process.processId > 0 ? row.process.processId : ""
+            text: (row.process?.processId ?? 0) > 0 ? row.process.processId : ""
             font.family: Theme.monospace
             Layout.preferredWidth: Theme.pidWidth
         }
         Label {
             objectName: "commandLabel"
-            text: row.process.commandLine
+            text: row.process?.commandLine ?? ""
             font.family: Theme.monospace
             elide: Text.ElideRight
             // The same width in every row, whatever the command's length.
@@ -63,12 +65,12 @@ Rectangle {
             Layout.preferredWidth: Theme.stateWidth
             StateBadge {
                 id: badge
-                processState: row.process.state
+                processState: row.process?.state ?? 0 // NotRunning
             }
         }
         Label {
             objectName: "runTimeLabel"
-            text: row.process.startedAt > 0
+            text: (row.process?.startedAt ?? 0) > 0
                   ? Format.duration((row.process.endedAt || row.now) - row.process.startedAt) : ""
             font.family: Theme.monospace
             horizontalAlignment: Text.AlignRight
@@ -76,8 +78,8 @@ Rectangle {
         }
         Label {
             objectName: "statusLabel"
-            text: row.status.valid ? row.status.text : "—"
-            color: !row.status.valid ? Theme.muted
+            text: row.status?.valid ? row.status.text : "—"
+            color: !row.status?.valid ? Theme.muted
                  : row.status.success ? Theme.success
                  : row.status.exitedNormally ? Theme.failure : Theme.signalled
             elide: Text.ElideRight
@@ -93,7 +95,7 @@ Rectangle {
                 id: actions
                 anchors.right: parent.right
                 anchors.verticalCenter: parent.verticalCenter
-                visible: row.process.running
+                visible: row.process?.running ?? false
                 spacing: 6
 
                 Action {

@@ -35,6 +35,8 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
 
+    if (parser.isSet(selfTest))
+        countWarnings();
     QQmlApplicationEngine engine;
     engine.load(QUrl(QStringLiteral("qrc:/SharedChildMonitor/Main.qml")));
     if (engine.rootObjects().isEmpty())

@@ -10,12 +10,27 @@
 #include <QTest>
 #include <QTimer>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 
 namespace {
 
 constexpr int timeoutMsecs = 30000;
+
+// A QML binding that throws only prints a warning and leaves the item as it
+// was: without this count the self-test passed while every finished row
+// printed TypeErrors.
+std::atomic<int> warningCount{0};
+QtMessageHandler previousHandler = nullptr;
+
+void countingHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type != QtDebugMsg && type != QtInfoMsg)
+        ++warningCount;
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
 
 QQuickItem *findItem(QQuickItem *root, const QString &objectName)
 {
@@ -226,6 +241,8 @@ int SelfTest::run(const QString &screenshotPath)
     // Each step needs the one before: stop at the first failure rather than
     // wait out every later timeout.
     const auto report = [this] {
+        if (const int warnings = warningCount.load(); warnings > 0)
+            fail(QStringLiteral("Qt printed %1 warning(s), see above").arg(warnings));
         std::printf("self-test: %s\n", m_failures == 0 ? "all checks passed" : "FAILED");
         return m_failures == 0 ? 0 : 1;
     };
@@ -284,6 +301,11 @@ int SelfTest::run(const QString &screenshotPath)
 }
 
 } // namespace
+
+void countWarnings()
+{
+    previousHandler = qInstallMessageHandler(countingHandler);
+}
 
 int runSelfTest(QQuickWindow *window, const QString &screenshotPath)
 {

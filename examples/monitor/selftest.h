@@ -5,9 +5,15 @@
 
 class QQuickWindow;
 
+/// Counts every warning Qt reports from now on (QML's binding errors among
+/// them; they are still printed): runSelfTest() fails when there was any.
+/// Call before the QML is loaded, so that warnings while loading count too.
+void countWarnings();
+
 /// Drives the monitor window the way a user would, with synthesized mouse
 /// clicks: starts two commands, kills the first, checks what the rows show,
 /// writes a screenshot of the window to `screenshotPath` (PNG), then stops the
-/// second child with its Stop button. Prints each mismatch to stderr.
+/// second child with its Stop button. Prints each mismatch to stderr; a
+/// warning counted by countWarnings() is a mismatch too.
 /// Returns the exit code for main(): 0 when every check passed.
 int runSelfTest(QQuickWindow *window, const QString &screenshotPath);

@@ -78,8 +78,10 @@ TEST(Leaks, DroppedExitedChildrenAreReapedInTheBackground)
     for (int i = 0; i < 20; ++i) {
         const auto child = Child::spawn(helper({"exit", "0"}));
         pids.push_back(static_cast<pid_t>(child->id()));
-        if (i % 2 == 0) // a zombie before the last owner lets go
+        // Braced: ASSERT_* expands to an if/else of its own (gcc's -Wdangling-else).
+        if (i % 2 == 0) { // a zombie before the last owner lets go
             ASSERT_NO_FATAL_FAILURE(awaitExitWithoutReaping(pids.back()));
+        }
     }
     for (const pid_t pid : pids)
         EXPECT_TRUE(pollUntil([pid] { return !isChildProcess(pid); })) << "zombie " << pid;

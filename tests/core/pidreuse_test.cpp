@@ -3,7 +3,7 @@
 // process. Signals through the old handle must never reach that process.
 //
 // The window is forced, not hoped for: inside a fresh PID namespace (the test
-// re-runs itself under `unshare --pid --fork --mount-proc`) we write PID - 1
+// re-runs itself behind pidNamespaceWrapper(), sctest-pidns) we write PID - 1
 // to /proc/sys/kernel/ns_last_pid, so the next process created gets the PID.
 
 #include "pidnamespace.h"
@@ -78,13 +78,12 @@ TEST(PidReuse, SignalsNeverReachAProcessThatReusedThePid)
         ASSERT_EQ(error, 0) << "unshare(CLONE_NEWPID): " << std::strerror(error);
         InnerRun run;
         try {
-            run = runCurrentTestInSubprocess({"unshare", "--pid", "--fork", "--mount-proc"});
+            run = runCurrentTestInSubprocess(pidNamespaceWrapper());
         } catch (const std::system_error &spawnError) {
-            if (spawnError.code() == errnoCode(ENOENT))
-                GTEST_SKIP() << "unshare(1) is not installed: " << spawnError.what();
-            throw;
+            FAIL() << "cannot run " << pidNamespaceWrapper().front() << ": " << spawnError.what();
         }
-        EXPECT_TRUE(run.status.success()) << "inner run under unshare: " << run.status.toString();
+        EXPECT_TRUE(run.status.success())
+                << "inner run in a PID namespace: " << run.status.toString();
         EXPECT_TRUE(run.passed) << "the inner run did not reach its checks";
         return;
     }

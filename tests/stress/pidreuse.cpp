@@ -155,16 +155,13 @@ bool runPidReuse(const StressOptions &options, Failures &failures)
         return true;
     }
     try {
-        const auto status = runSelf({"unshare", "--pid", "--fork", "--mount-proc"},
+        const auto status = runSelf(SharedChildTest::pidNamespaceWrapper(),
                                     toArguments(options, "pid-reuse-inner"));
         if (!status.success())
             failures.add("the run in a PID namespace ended with " + status.toString());
     } catch (const std::system_error &spawnError) {
-        if (spawnError.code() == std::error_code(ENOENT, std::generic_category())) {
-            std::printf("pid-reuse: skipped, unshare(1) is not installed\n");
-            return false;
-        }
-        failures.add(std::string("cannot run unshare: ") + spawnError.what());
+        failures.add("cannot run " + SharedChildTest::pidNamespaceWrapper().front() + ": "
+                     + spawnError.what());
     }
     return true;
 }

@@ -7,8 +7,8 @@
 namespace SharedChildStress {
 
 /// Part 4: re-runs the program as the first process of a new PID namespace
-/// (unshare --pid --fork --mount-proc). False when this machine does not allow
-/// that (EPERM, or no unshare(1)): the part is skipped.
+/// (behind SharedChildTest::pidNamespaceWrapper()). False when this machine
+/// does not allow that (EPERM): the part is skipped.
 bool runPidReuse(const StressOptions &options, Failures &failures);
 
 /// The part itself, inside the namespace: --rounds times, a child is reaped

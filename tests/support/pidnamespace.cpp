@@ -26,6 +26,11 @@ int pidNamespaceError()
     return WIFEXITED(status) ? WEXITSTATUS(status) : EINVAL;
 }
 
+std::vector<std::string> pidNamespaceWrapper()
+{
+    return {SCTEST_PIDNS};
+}
+
 void giveNextPid(pid_t pid)
 {
     const std::string last = std::to_string(pid - 1);

@@ -2,20 +2,27 @@
 #pragma once
 
 // Forcing PID reuse (Linux). Inside a PID namespace of our own (a program
-// re-runs itself under `unshare --pid --fork --mount-proc`, so that it is the
-// namespace's init), writing PID - 1 to /proc/sys/kernel/ns_last_pid makes the
+// re-runs itself behind pidNamespaceWrapper(), so that it is the namespace's
+// init), writing PID - 1 to /proc/sys/kernel/ns_last_pid makes the
 // next process created get PID. A Stranger, started without the library,
 // then takes over a PID that a Child has released, and proves afterwards that
 // no signal meant for the old child reached it.
 
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace SharedChildTest {
 
 /// 0 when this process may create PID namespaces, else the errno (EPERM in
 /// most containers).
 int pidNamespaceError();
+
+/// The command to put before a program to run it as PID 1 of a new PID
+/// namespace with its own /proc: sctest-pidns, which does what `unshare --pid
+/// --fork --mount-proc` does but also works in a chroot whose "/" is no mount
+/// point.
+std::vector<std::string> pidNamespaceWrapper();
 
 /// Makes `pid` the PID of the next process or thread this namespace creates.
 /// Nothing may create a task between this call and the one meant to get it.
