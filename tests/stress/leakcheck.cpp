@@ -4,6 +4,8 @@
 #include "timescale.h"
 
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <thread>
 
 namespace SharedChildStress {
@@ -19,8 +21,20 @@ void expectNothingLeft(const ProcessCensus &baseline, Failures &failures, const 
     while (now.openFds > baseline.openFds || now.threads > baseline.threads
            || now.childProcesses > 0) {
         if (std::chrono::steady_clock::now() >= deadline) {
+            // Which children, in which state ('Z': exited, unreaped), and
+            // this process's threads by name: what a rare failure needs.
+            std::string details;
+            for (const SharedChildTest::ChildProcess &child : SharedChildTest::listChildProcesses())
+                details += " child " + std::to_string(child.pid) + " '" + child.state + "';";
+            for (const int tid : SharedChildTest::procEntries("/proc/self/task")) {
+                std::string name;
+                std::getline(std::ifstream("/proc/self/task/" + std::to_string(tid) + "/comm"),
+                             name);
+                details += " thread " + std::to_string(tid) + " " + name + " '"
+                        + SharedChildTest::threadStateLetter(tid) + "';";
+            }
             failures.add(when + ": left behind: " + now.toString()
-                         + " (before: " + baseline.toString() + ")");
+                         + " (before: " + baseline.toString() + ")" + details);
             return;
         }
         if (whileWaiting)
