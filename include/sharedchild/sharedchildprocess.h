@@ -25,6 +25,10 @@ class SharedChildProcessPrivate;
 /// whichever thread reaped the child. When the object's thread itself calls
 /// wait() or waitForFinished(), finished() is emitted before that call returns.
 ///
+/// A slot connected to any signal may delete the object, call deleteLater()
+/// or call start() again, also while the object's thread is inside
+/// waitForFinished() (which then returns without touching the object).
+///
 /// One shared waiter thread watches all running children of the program (on
 /// Linux, their pidfds with epoll); only the portable waitid backend needs a
 /// blocking thread per running child.
