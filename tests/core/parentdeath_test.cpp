@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <string>
+#include <system_error>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
@@ -31,4 +33,27 @@ TEST(ParentDeath, ChildSurvivesTheSpawningThreadAndDiesWithTheProcess)
     parent->kill();
     EXPECT_EQ(parent->wait().signalNumber(), SIGKILL);
     EXPECT_TRUE(pollUntil([&] { return !alive(); })) << "the child outlived its parent";
+}
+
+// Such children are started by the library's spawner thread, which hands a
+// failure back to the caller: the same error as any spawn gives, named once,
+// and never an exception object shared between the two threads (the
+// ThreadSanitizer build runs this: it saw the spawner thread free one that
+// the caller had read).
+TEST(ParentDeath, FailedSpawnReportsTheSameErrorAsAnyOther)
+{
+    for (int round = 0; round < 50; ++round) {
+        Command command("/nonexistent/sctest-pdeath-" + std::to_string(round));
+        command.setKillOnParentDeath(true);
+        try {
+            Child::spawn(command);
+            FAIL() << "spawned " << command.program();
+        } catch (const std::system_error &error) {
+            const std::string what = error.what();
+            const std::string reason = error.code().message();
+            EXPECT_EQ(error.code(), std::errc::no_such_file_or_directory) << what;
+            EXPECT_NE(what.find(command.program()), std::string::npos) << what;
+            EXPECT_EQ(what.find(reason), what.size() - reason.size()) << what;
+        }
+    }
 }

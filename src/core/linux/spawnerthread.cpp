@@ -6,6 +6,9 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
 #include <thread>
 
 namespace SharedChild::Detail {
@@ -58,10 +61,31 @@ void runOnSpawnerThread(const std::function<void()> &task)
 {
     // Never destroyed: the thread must outlive every child it started.
     static auto *const spawner = new SpawnerThread;
-    std::packaged_task<void()> packaged(task);
+    // A spawn error comes back as a value and is thrown anew in this thread:
+    // an exception object shared through the future would be freed by
+    // whichever thread lets go of it last, ordered only by libstdc++'s own
+    // reference count, which ThreadSanitizer cannot see.
+    std::optional<std::error_code> errorCode;
+    std::string errorText;
+    std::packaged_task<void()> packaged([&task, &errorCode, &errorText] {
+        try {
+            task();
+        } catch (const std::system_error &error) {
+            errorCode = error.code();
+            errorText = error.what();
+        }
+    });
     std::future<void> done = packaged.get_future();
     spawner->submit(std::move(packaged));
     done.get();
+    if (!errorCode)
+        return;
+    // what() is "<text>: <the code's message>"; the new exception says the same.
+    const std::string suffix = ": " + errorCode->message();
+    if (errorText.size() >= suffix.size()
+        && errorText.compare(errorText.size() - suffix.size(), suffix.size(), suffix) == 0)
+        errorText.resize(errorText.size() - suffix.size());
+    throw std::system_error(*errorCode, errorText);
 }
 
 } // namespace SharedChild::Detail
