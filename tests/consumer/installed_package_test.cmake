@@ -8,20 +8,9 @@
 #   cmake -DBUILD_DIR=... -DPREFIX=... -DWORK_DIR=... -DSOURCE_DIR=...
 #         -DGENERATOR=... -DCXX=... -DPKG_CONFIG=... -DLIBDIR=... -DINCLUDEDIR=...
 #         -DEXPECT_QT=ON|OFF -DQML_DIR=...|"" -DEXPECT_EXAMPLES=ON|OFF -P this
-foreach(variable BUILD_DIR PREFIX WORK_DIR SOURCE_DIR GENERATOR CXX PKG_CONFIG LIBDIR INCLUDEDIR
-                 EXPECT_QT EXPECT_EXAMPLES)
-    if(NOT DEFINED ${variable})
-        message(FATAL_ERROR "${variable} is not set")
-    endif()
-endforeach()
-
-function(run)
-    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
-    if(NOT result EQUAL 0)
-        string(REPLACE ";" " " command "${ARGN}")
-        message(FATAL_ERROR "failed (${result}): ${command}")
-    endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/scripttools.cmake)
+require_variables(BUILD_DIR PREFIX WORK_DIR SOURCE_DIR GENERATOR CXX PKG_CONFIG LIBDIR INCLUDEDIR
+                  EXPECT_QT EXPECT_EXAMPLES)
 
 file(REMOVE_RECURSE ${PREFIX} ${WORK_DIR})
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})

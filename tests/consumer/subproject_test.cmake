@@ -4,19 +4,8 @@
 # untouched), builds it and runs its two programs.
 #   cmake -DSOURCE_DIR=<the tree> -DWORK_DIR=... -DMODE=subdirectory|fetchcontent
 #         -DGENERATOR=... -DCXX=... -P this
-foreach(variable SOURCE_DIR WORK_DIR MODE GENERATOR CXX)
-    if(NOT DEFINED ${variable})
-        message(FATAL_ERROR "${variable} is not set")
-    endif()
-endforeach()
-
-function(run)
-    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
-    if(NOT result EQUAL 0)
-        string(REPLACE ";" " " command "${ARGN}")
-        message(FATAL_ERROR "failed (${result}): ${command}")
-    endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/scripttools.cmake)
+require_variables(SOURCE_DIR WORK_DIR MODE GENERATOR CXX)
 
 file(REMOVE_RECURSE ${WORK_DIR})
 # The QML module stays out: the parent does not use it, and it takes longest.
