@@ -50,7 +50,7 @@ public:
     // Owner's thread; each returns false when a slot destroyed the object.
     bool setError(SharedChildProcess::ProcessError error, const QString &message);
     bool setState(SharedChildProcess::State state);
-    /// Reads what `pipe` has now and emits its readyRead signal if that got bytes.
+    /// Reads what `channel`'s pipe has now and emits its readyRead signal if that got bytes.
     bool readOutput(SharedChildProcess::ReadChannel channel);
     /// Writes what stdin's pipe takes now; emits bytesWritten, or the error.
     bool writeInput();
