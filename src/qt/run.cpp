@@ -45,6 +45,11 @@ void Run::postToOwnerLocked(Call call)
     if (!m_owner)
         return;
     SharedChildProcess *owner = m_owner;
+    // Two threads posting to one thread's event queue are ordered by Qt's
+    // QMutex, which ThreadSanitizer cannot see (it waits on a futex), so it
+    // reports the queue's insertions as a race; this lock it can see.
+    static std::mutex postMutex; // lock order: see src/LOCKING.md
+    const std::lock_guard postLock(postMutex);
     QMetaObject::invokeMethod(
             owner,
             [owner, run = shared_from_this(), call = std::move(call)] {
