@@ -112,6 +112,11 @@ public:
     /// Every readyRead signal of a run comes before its finished().
     QByteArray readAllStandardOutput();
     QByteArray readAllStandardError();
+    /// For QML: readAllStandardOutput() / readAllStandardError() decoded as UTF-8.
+    Q_INVOKABLE QString readAllStandardOutputText();
+    Q_INVOKABLE QString readAllStandardErrorText();
+    /// For QML: queues `text`, encoded as UTF-8, for the child's stdin.
+    Q_INVOKABLE qint64 writeText(const QString &text);
     enum ReadChannel { StandardOutput, StandardError };
     Q_ENUM(ReadChannel)
     /// Stops reading `channel` and closes our end: the child's next write to
@@ -123,7 +128,7 @@ public:
     /// Bytes queued for stdin that the child has not taken yet.
     qint64 bytesToWrite() const;
     /// Closes stdin once everything queued has been written (the child sees EOF).
-    void closeWriteChannel();
+    Q_INVOKABLE void closeWriteChannel();
 
     /// Start the child as the leader of a new process group (POSIX). Then
     /// killProcessGroup() reaches its descendants too, and stop() signals the

@@ -441,6 +441,21 @@ QByteArray SharedChildProcess::readAllStandardError()
     return d->stderrPipe ? d->stderrPipe->takeAll() : QByteArray();
 }
 
+QString SharedChildProcess::readAllStandardOutputText()
+{
+    return QString::fromUtf8(readAllStandardOutput());
+}
+
+QString SharedChildProcess::readAllStandardErrorText()
+{
+    return QString::fromUtf8(readAllStandardError());
+}
+
+qint64 SharedChildProcess::writeText(const QString &text)
+{
+    return write(text.toUtf8());
+}
+
 void SharedChildProcess::closeReadChannel(ReadChannel channel)
 {
     auto &pipe = channel == StandardOutput ? d->stdoutPipe : d->stderrPipe;
