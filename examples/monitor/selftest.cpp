@@ -70,6 +70,7 @@ private:
     bool click(QQuickItem *target, const QString &what);
     QQuickItem *windowItem(const char *objectName);
     QString startError();
+    bool typeAndClick(const char *fieldName, const QString &text, const char *buttonName);
     bool submitCommand(const QString &commandLine);
     bool startCommand(const QString &commandLine);
     bool clickInRow(int index, const QString &buttonName);
@@ -169,15 +170,21 @@ QString SelfTest::startError()
     return error && error->isVisible() ? error->property("text").toString() : QString();
 }
 
+// Types `text` into a text field and clicks a button, as a user would.
+bool SelfTest::typeAndClick(const char *fieldName, const QString &text, const char *buttonName)
+{
+    QQuickItem *field = windowItem(fieldName);
+    QQuickItem *button = windowItem(buttonName);
+    if (!field || !button)
+        return false;
+    field->setProperty("text", text);
+    return click(button, QString::fromLatin1(buttonName));
+}
+
 // Types `commandLine` into the field and clicks Start.
 bool SelfTest::submitCommand(const QString &commandLine)
 {
-    QQuickItem *field = windowItem("commandField");
-    QQuickItem *button = windowItem("startButton");
-    if (!field || !button)
-        return false;
-    field->setProperty("text", commandLine);
-    return click(button, QStringLiteral("the Start button"));
+    return typeAndClick("commandField", commandLine, "startButton");
 }
 
 bool SelfTest::startCommand(const QString &commandLine)
@@ -251,14 +258,9 @@ bool SelfTest::outputShows(const QString &text)
 // Types `line` into the pane's input field and clicks Send.
 bool SelfTest::sendInput(const QString &line)
 {
-    QQuickItem *field = windowItem("inputField");
-    QQuickItem *send = windowItem("sendButton");
-    if (!field || !send)
+    if (!typeAndClick("inputField", line, "sendButton"))
         return false;
-    field->setProperty("text", line);
-    if (!click(send, QStringLiteral("the Send button")))
-        return false;
-    if (!field->property("text").toString().isEmpty())
+    if (!paneText("inputField").isEmpty())
         fail(QStringLiteral("Send did not clear the input field"));
     return true;
 }
