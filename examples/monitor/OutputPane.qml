@@ -38,7 +38,7 @@ Rectangle {
             Label {
                 objectName: "outputTitle"
                 text: pane.process
-                      ? qsTr("Output of %1 (PID %2)").arg(pane.process.commandLine).arg(pane.process.processId)
+                      ? qsTr("Output of %1 (PID %2)").arg(pane.process.commandLine).arg(pane.process?.processId ?? 0)
                       : qsTr("Output")
                 font.weight: Font.DemiBold
                 elide: Text.ElideRight
