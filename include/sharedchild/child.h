@@ -55,7 +55,8 @@ public:
     ///
     /// Honours everything a Command says for spawn(): program lookup,
     /// arguments, working directory, environment, Stdio::inherit(), null(),
-    /// file(), appendFile() and mergeWithStdout(), setNewProcessGroup() (the
+    /// file(), appendFile(), descriptor() and mergeWithStdout(),
+    /// setNewProcessGroup() (the
     /// program then leads a group of its own inside the new session) and
     /// childSetup() (run in the program's process, with the same
     /// restrictions). Throws std::system_error as spawn() does, naming the

@@ -20,6 +20,7 @@
 
 #ifndef _WIN32
 #include <cstring>
+#include <fcntl.h>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -298,6 +299,22 @@ TEST(Detached, NewProcessGroupMakesItTheLeader)
     const ProcStat stat = procStat(detached.pid());
     EXPECT_EQ(stat.pgrp, detached.pid());
     EXPECT_NE(stat.session, ::getsid(0));
+}
+
+TEST(Detached, GivesTheProgramACopyOfADescriptor)
+{
+    const TempDir dir;
+    const std::string out = dir.file("out");
+    FileDescriptor file(::open(out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    ASSERT_TRUE(file);
+    Command command = helper({"env", "SCTEST_DETACHED"});
+    command.setEnvironment(environmentWith({"SCTEST_DETACHED=through a descriptor"}));
+    command.setStdout(Stdio::descriptor(file.get()));
+    const Census before;
+    const std::int64_t pid = Child::spawnDetached(command);
+    ASSERT_TRUE(pollUntil([pid] { return hasEnded(pid); }));
+    expectUnchanged(before);
+    EXPECT_EQ(readFile(out), "through a descriptor\n");
 }
 
 TEST(Detached, RunsTheChildSetupHookInTheProgramsProcess)

@@ -318,6 +318,14 @@ pid_t cloneDetachedAndExec(const SpawnPlan &plan)
     while (::waitpid(intermediate, nullptr, __WALL) < 0 && errno == EINTR) { }
     if (context.error != 0)
         throwSpawnError(plan, context.error, context.failedStage);
+    // Killed (SIGKILL; it blocks every other signal) before it could say
+    // what became of the program.
+    if (context.grandchildPid < 0) {
+        throw std::system_error(ECANCELED, std::generic_category(),
+                                plan.command->program()
+                                        + ": the intermediate process of a detached start was "
+                                          "killed");
+    }
     return context.grandchildPid;
 }
 
