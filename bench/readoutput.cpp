@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// 8 and 9: reading a child's stdout in the event loop, as QProcess code does,
+// side by side with QProcess and a plain pipe + read() loop.
+//   8: the child (sharedchild-bench-child write) writes 256 MiB as fast as
+//      the pipe takes it; a readyReadStandardOutput slot reads all there is.
+//   9: the child (sharedchild-bench-child lines) writes 1,000,000 lines; a
+//      readyRead slot reads them with readLine() while canReadLine().
+// The SharedChildProcess side is the QProcess side with the class renamed:
+// one template serves both. The variants take turns round by round.
+
+#include "format.h"
+#include "rawposix.h"
+#include "rounds.h"
+#include "scenarios.h"
+#include "stats.h"
+#include "watchdog.h"
+
+#include <sharedchild/sharedchildprocess.h>
+
+#include <QEventLoop>
+#include <QProcess>
+#include <QtNumeric>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <functional>
+#include <optional>
+#include <type_traits>
+#include <unistd.h>
+#include <vector>
+
+namespace Bench {
+
+namespace {
+
+const QString helper = QStringLiteral(SHAREDCHILD_BENCH_CHILD);
+constexpr qint64 lineSize = 13; // "line NNNNNNN\n", as the child writes them
+
+// Starts the helper with `arguments` and runs an event loop until finished().
+template<typename Process>
+void runToFinished(Process &process, const QStringList &arguments, const char *what)
+{
+    const Watchdog watchdog(120, what);
+    QEventLoop loop;
+    QObject::connect(&process, &Process::finished, &loop, &QEventLoop::quit);
+    process.start(helper, arguments);
+    if (process.state() == Process::NotRunning)
+        qFatal("%s: %s", what, qPrintable(process.errorString()));
+    loop.exec();
+    if (process.exitCode() != 0)
+        qFatal("%s: the child exited with %d", what, process.exitCode());
+}
+
+template<typename Process>
+void readBytes(qint64 bytes)
+{
+    Process process;
+    qint64 received = 0;
+    QObject::connect(&process, &Process::readyReadStandardOutput, &process,
+                     [&] { received += process.readAllStandardOutput().size(); });
+    runToFinished(process, {QStringLiteral("write"), QString::number(bytes)}, "reading stdout");
+    if (received != bytes)
+        qFatal("reading stdout: got %lld of %lld bytes", received, bytes);
+}
+
+template<typename Process>
+void readLines(qint64 lines)
+{
+    Process process;
+    qint64 count = 0, received = 0;
+    QObject::connect(&process, &Process::readyRead, &process, [&] {
+        while (process.canReadLine()) {
+            received += process.readLine().size();
+            ++count;
+        }
+    });
+    runToFinished(process, {QStringLiteral("lines"), QString::number(lines)}, "reading lines");
+    if (count != lines || received != lines * lineSize)
+        qFatal("reading lines: got %lld lines, %lld bytes, of %lld", count, received, lines);
+}
+
+// The floor: posix_spawn() with stdout on a pipe, blocking 64 KiB read()s
+// handed to `consume` until end of file, then waitid().
+template<typename Consume>
+void readRaw(const QStringList &arguments, Consume consume)
+{
+    QList<QByteArray> words{helper.toLocal8Bit()};
+    for (const QString &argument : arguments)
+        words.append(argument.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC) != 0)
+        qFatal("pipe2: %s", std::strerror(errno));
+    const RawChild child(argv.data(), ends[1]);
+    ::close(ends[1]);
+    std::vector<char> buffer(std::size_t{64} * 1024);
+    for (;;) {
+        const ssize_t got = ::read(ends[0], buffer.data(), buffer.size());
+        if (got > 0)
+            consume(buffer.data(), got);
+        else if (got == 0)
+            break;
+        else if (errno != EINTR)
+            qFatal("read: %s", std::strerror(errno));
+    }
+    ::close(ends[0]);
+    if (child.wait() != 0)
+        qFatal("the raw child failed");
+}
+
+void readBytesRaw(qint64 bytes)
+{
+    qint64 received = 0;
+    readRaw({QStringLiteral("write"), QString::number(bytes)},
+            [&received](const char *, ssize_t size) { received += size; });
+    if (received != bytes)
+        qFatal("raw read: got %lld of %lld bytes", received, bytes);
+}
+
+void readLinesRaw(qint64 lines)
+{
+    qint64 count = 0;
+    readRaw({QStringLiteral("lines"), QString::number(lines)},
+            [&count](const char *data, ssize_t size) {
+                const char *end = data + size;
+                while (const void *newline = std::memchr(data, '\n', std::size_t(end - data))) {
+                    ++count;
+                    data = static_cast<const char *>(newline) + 1;
+                }
+            });
+    if (count != lines)
+        qFatal("raw read: got %lld of %lld lines", count, lines);
+}
+
+// SharedChildProcess gets QProcess's API as a QIODevice with issue 14; until
+// then there is no SharedChildProcess side to run. `make` is called with
+// std::type_identity<SharedChildProcess> only when there is.
+template<typename Process = SharedChildProcess, typename Make>
+std::optional<std::function<void()>> ifDropIn(Make make)
+{
+    if constexpr (std::is_base_of_v<QIODevice, Process>)
+        return make(std::type_identity<Process>{});
+    else
+        return std::nullopt;
+}
+
+enum Variant : std::size_t { Qp, Raw, Scp };
+
+// Rows `id`a (SharedChildProcess vs QProcess, target ≤ 1.00×) and `id`b (the floor).
+QList<Row> compare(const QString &id, const QString &what, const QString &how,
+                   const std::vector<std::function<void()>> &variants, int rounds)
+{
+    const bool ours = variants.size() > Scp;
+    const Rounds times(variants, rounds);
+    const QString qprocess = QStringLiteral("QProcess");
+    Row first;
+    if (ours) {
+        first = ratioRow(id + u'a', what + QStringLiteral(": SharedChildProcess"),
+                         formatDuration(times.medianNs(Scp)), qprocess,
+                         formatDuration(times.medianNs(Qp)), median(times.ratios(Scp, Qp)), 1.00);
+        first.note = ratioSpread(times.ratios(Scp, Qp)) + QStringLiteral("; ") + how;
+    } else {
+        first = ratioRow(id + u'a', what + QStringLiteral(": SharedChildProcess"),
+                         QStringLiteral("not measured"), qprocess,
+                         formatDuration(times.medianNs(Qp)), qQNaN(), 1.00);
+        first.note = QStringLiteral("SharedChildProcess is not a QIODevice yet (issue 14); ") + how;
+    }
+    Row floor = ratioRow(id + u'b', what + QStringLiteral(": pipe + read() loop (the floor)"),
+                         formatDuration(times.medianNs(Raw)), qprocess,
+                         formatDuration(times.medianNs(Qp)), median(times.ratios(Raw, Qp)));
+    floor.note = ratioSpread(times.ratios(Raw, Qp))
+            + QStringLiteral("; no library and no event loop: posix_spawn() with stdout on a "
+                             "pipe, blocking read()s of 64 KiB to its end, waitid()");
+    return {first, floor};
+}
+
+} // namespace
+
+QList<Row> runReadStdout(const Sizes &sizes)
+{
+    const qint64 bytes = sizes.stdoutBytes;
+    std::vector<std::function<void()>> variants
+            = {[bytes] { readBytes<QProcess>(bytes); }, [bytes] { readBytesRaw(bytes); }};
+    if (auto ours = ifDropIn([bytes](auto type) -> std::function<void()> {
+            return [bytes] { readBytes<typename decltype(type)::type>(bytes); };
+        }))
+        variants.push_back(*ours);
+    return compare(
+            QStringLiteral("8"),
+            QStringLiteral("read %1 of a child's stdout in the event loop")
+                    .arg(formatBytes(double(bytes))),
+            QStringLiteral("start() to finished(), the child writing 64 KiB per write(); the slot "
+                           "on readyReadStandardOutput calls readAllStandardOutput(); default "
+                           "channels (separate pipes) on both"),
+            variants, sizes.stdoutRounds);
+}
+
+QList<Row> runReadLines(const Sizes &sizes)
+{
+    const qint64 lines = sizes.lineCount;
+    std::vector<std::function<void()>> variants
+            = {[lines] { readLines<QProcess>(lines); }, [lines] { readLinesRaw(lines); }};
+    if (auto ours = ifDropIn([lines](auto type) -> std::function<void()> {
+            return [lines] { readLines<typename decltype(type)::type>(lines); };
+        }))
+        variants.push_back(*ours);
+    return compare(QStringLiteral("9"),
+                   QStringLiteral("read %1 lines with readLine() in the event loop")
+                           .arg(formatCount(double(lines))),
+                   QStringLiteral("start() to finished(), the child writing lines of %1 bytes, "
+                                  "64 KiB per write(); the slot on readyRead runs "
+                                  "while (canReadLine()) readLine(); the floor counts newlines "
+                                  "with memchr()")
+                           .arg(lineSize),
+                   variants, sizes.lineRounds);
+}
+
+} // namespace Bench
