@@ -22,6 +22,7 @@
 #include <QtNumeric>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
@@ -179,10 +180,20 @@ QList<Row> compare(const QString &id, const QString &what, const QString &how,
     return {first, floor};
 }
 
-} // namespace
-
-QList<Row> runReadStdout(const Sizes &sizes)
+// The variants in Variant's order: what the child writes is `what` ("stdout"
+// or "lines"). There is no SharedChildProcess variant until it is a QIODevice.
+std::vector<std::function<void()>> readVariants(const QString &what, const Sizes &sizes)
 {
+    if (what == QLatin1String("lines")) {
+        const qint64 lines = sizes.lineCount;
+        std::vector<std::function<void()>> variants
+                = {[lines] { readLines<QProcess>(lines); }, [lines] { readLinesRaw(lines); }};
+        if (auto ours = ifDropIn([lines](auto type) -> std::function<void()> {
+                return [lines] { readLines<typename decltype(type)::type>(lines); };
+            }))
+            variants.push_back(*ours);
+        return variants;
+    }
     const qint64 bytes = sizes.stdoutBytes;
     std::vector<std::function<void()>> variants
             = {[bytes] { readBytes<QProcess>(bytes); }, [bytes] { readBytesRaw(bytes); }};
@@ -190,34 +201,51 @@ QList<Row> runReadStdout(const Sizes &sizes)
             return [bytes] { readBytes<typename decltype(type)::type>(bytes); };
         }))
         variants.push_back(*ours);
+    return variants;
+}
+
+} // namespace
+
+QList<Row> runReadStdout(const Sizes &sizes)
+{
     return compare(
             QStringLiteral("8"),
             QStringLiteral("read %1 of a child's stdout in the event loop")
-                    .arg(formatBytes(double(bytes))),
+                    .arg(formatBytes(double(sizes.stdoutBytes))),
             QStringLiteral("start() to finished(), the child writing 64 KiB per write(); the slot "
                            "on readyReadStandardOutput calls readAllStandardOutput(); default "
                            "channels (separate pipes) on both"),
-            variants, sizes.stdoutRounds);
+            readVariants(QStringLiteral("stdout"), sizes), sizes.stdoutRounds);
 }
 
 QList<Row> runReadLines(const Sizes &sizes)
 {
-    const qint64 lines = sizes.lineCount;
-    std::vector<std::function<void()>> variants
-            = {[lines] { readLines<QProcess>(lines); }, [lines] { readLinesRaw(lines); }};
-    if (auto ours = ifDropIn([lines](auto type) -> std::function<void()> {
-            return [lines] { readLines<typename decltype(type)::type>(lines); };
-        }))
-        variants.push_back(*ours);
     return compare(QStringLiteral("9"),
                    QStringLiteral("read %1 lines with readLine() in the event loop")
-                           .arg(formatCount(double(lines))),
+                           .arg(formatCount(double(sizes.lineCount))),
                    QStringLiteral("start() to finished(), the child writing lines of %1 bytes, "
                                   "64 KiB per write(); the slot on readyRead runs "
                                   "while (canReadLine()) readLine(); the floor counts newlines "
                                   "with memchr()")
                            .arg(lineSize),
-                   variants, sizes.lineRounds);
+                   readVariants(QStringLiteral("lines"), sizes), sizes.lineRounds);
+}
+
+int readLoop(const QString &variant, int count, const Sizes &sizes)
+{
+    const QStringList parts = variant.split(u':');
+    const bool known = parts.size() == 2
+            && (parts[0] == QLatin1String("stdout") || parts[0] == QLatin1String("lines"));
+    const std::optional<Api> api = apiNamed(parts.value(1));
+    const std::vector<std::function<void()>> variants = readVariants(parts.value(0), sizes);
+    const std::size_t index = api == Api::QProcess ? Qp : api == Api::RawPosix ? Raw : Scp;
+    if (!known || !api || index >= variants.size()) {
+        std::fprintf(stderr, "sharedchild-bench: no read loop %s\n", qPrintable(variant));
+        return 64;
+    }
+    for (int i = 0; i < count; ++i)
+        variants[index]();
+    return 0;
 }
 
 } // namespace Bench

@@ -37,5 +37,8 @@ int bigParentWorker(int mebibytes);
 /// The loop callgrind counts: `spawns` start+wait pairs with `variant`
 /// ("raw", "child", "sharedchildprocess", "qprocess"). Returns the exit code.
 int instructionLoop(const QString &variant, int spawns);
+/// For a profiler: `count` reads of one variant of 8 or 9 at `sizes`, named
+/// "stdout:API" or "lines:API" (API as apiName() spells it). Returns the exit code.
+int readLoop(const QString &variant, int count, const Sizes &sizes);
 
 } // namespace Bench

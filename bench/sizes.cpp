@@ -83,7 +83,7 @@ Sizes full()
     sizes.scalePairs = 1;
     sizes.instructionSpawns = 200;
     sizes.stdoutBytes = qint64{256} << 20;
-    sizes.stdoutRounds = 31;
+    sizes.stdoutRounds = 51;
     sizes.lineCount = 1000000;
     sizes.lineRounds = 31;
     sizes.idleObjects = 10000;
