@@ -19,7 +19,6 @@
 
 #include <QEventLoop>
 #include <QProcess>
-#include <QtNumeric>
 
 #include <cerrno>
 #include <cstdio>
@@ -27,7 +26,6 @@
 #include <fcntl.h>
 #include <functional>
 #include <optional>
-#include <type_traits>
 #include <unistd.h>
 #include <vector>
 
@@ -138,18 +136,6 @@ void readLinesRaw(qint64 lines)
         qFatal("raw read: got %lld of %lld lines", count, lines);
 }
 
-// SharedChildProcess gets QProcess's API as a QIODevice with issue 14; until
-// then there is no SharedChildProcess side to run. `make` is called with
-// std::type_identity<SharedChildProcess> only when there is.
-template<typename Process = SharedChildProcess, typename Make>
-std::optional<std::function<void()>> ifDropIn(Make make)
-{
-    if constexpr (std::is_base_of_v<QIODevice, Process>)
-        return make(std::type_identity<Process>{});
-    else
-        return std::nullopt;
-}
-
 enum Variant : std::size_t { Qp, Raw, Scp };
 
 // Rows `id`a (SharedChildProcess's wall time vs QProcess's, target ≤ 1.00×),
@@ -160,60 +146,39 @@ QList<Row> compare(const QString &id, const QString &what, const QString &how,
     const Rounds times(variants, rounds);
     const QString qprocess = QStringLiteral("QProcess");
     const QString ours = what + QStringLiteral(": SharedChildProcess");
-    QList<Row> rows;
-    if (variants.size() > Scp) {
-        Row wall
-                = ratioRow(id + u'a', ours, formatDuration(times.medianNs(Scp)), qprocess,
-                           formatDuration(times.medianNs(Qp)), median(times.ratios(Scp, Qp)), 1.00);
-        wall.note = ratioSpread(times.ratios(Scp, Qp)) + QStringLiteral("; ") + how;
-        Row cpu = ratioRow(id + u'b', ours + QStringLiteral(", CPU time"),
-                           formatDuration(times.medianNs(Scp, Rounds::Cpu)), qprocess,
-                           formatDuration(times.medianNs(Qp, Rounds::Cpu)),
-                           median(times.ratios(Scp, Qp, Rounds::Cpu)));
-        cpu.note = ratioSpread(times.ratios(Scp, Qp, Rounds::Cpu))
-                + QStringLiteral("; user + system time of the reading process (all its threads) "
-                                 "in the same runs as %1a, not the child's; load from elsewhere "
-                                 "moves it less than the wall time")
-                          .arg(id);
-        rows = {wall, cpu};
-    } else {
-        Row wall = ratioRow(id + u'a', ours, QStringLiteral("not measured"), qprocess,
-                            formatDuration(times.medianNs(Qp)), qQNaN(), 1.00);
-        wall.note = QStringLiteral("SharedChildProcess is not a QIODevice yet (issue 14); ") + how;
-        rows = {wall};
-    }
+    Row wall = ratioRow(id + u'a', ours, formatDuration(times.medianNs(Scp)), qprocess,
+                        formatDuration(times.medianNs(Qp)), median(times.ratios(Scp, Qp)), 1.00);
+    wall.note = ratioSpread(times.ratios(Scp, Qp)) + QStringLiteral("; ") + how;
+    Row cpu = ratioRow(id + u'b', ours + QStringLiteral(", CPU time"),
+                       formatDuration(times.medianNs(Scp, Rounds::Cpu)), qprocess,
+                       formatDuration(times.medianNs(Qp, Rounds::Cpu)),
+                       median(times.ratios(Scp, Qp, Rounds::Cpu)));
+    cpu.note = ratioSpread(times.ratios(Scp, Qp, Rounds::Cpu))
+            + QStringLiteral("; user + system time of the reading process (all its threads) in "
+                             "the same runs as %1a, not the child's; load from elsewhere moves it "
+                             "less than the wall time")
+                      .arg(id);
     Row floor = ratioRow(id + u'c', what + QStringLiteral(": pipe + read() loop (the floor)"),
                          formatDuration(times.medianNs(Raw)), qprocess,
                          formatDuration(times.medianNs(Qp)), median(times.ratios(Raw, Qp)));
     floor.note = ratioSpread(times.ratios(Raw, Qp))
             + QStringLiteral("; no library and no event loop: posix_spawn() with stdout on a "
                              "pipe, blocking read()s of 64 KiB to its end, waitid()");
-    rows.append(floor);
-    return rows;
+    return {wall, cpu, floor};
 }
 
-// The variants in Variant's order: what the child writes is `what` ("stdout"
-// or "lines"). There is no SharedChildProcess variant until it is a QIODevice.
+// The variants in Variant's order; what the child writes is `what`
+// ("stdout" or "lines").
 std::vector<std::function<void()>> readVariants(const QString &what, const Sizes &sizes)
 {
     if (what == QLatin1String("lines")) {
         const qint64 lines = sizes.lineCount;
-        std::vector<std::function<void()>> variants
-                = {[lines] { readLines<QProcess>(lines); }, [lines] { readLinesRaw(lines); }};
-        if (auto ours = ifDropIn([lines](auto type) -> std::function<void()> {
-                return [lines] { readLines<typename decltype(type)::type>(lines); };
-            }))
-            variants.push_back(*ours);
-        return variants;
+        return {[lines] { readLines<QProcess>(lines); }, [lines] { readLinesRaw(lines); },
+                [lines] { readLines<SharedChildProcess>(lines); }};
     }
     const qint64 bytes = sizes.stdoutBytes;
-    std::vector<std::function<void()>> variants
-            = {[bytes] { readBytes<QProcess>(bytes); }, [bytes] { readBytesRaw(bytes); }};
-    if (auto ours = ifDropIn([bytes](auto type) -> std::function<void()> {
-            return [bytes] { readBytes<typename decltype(type)::type>(bytes); };
-        }))
-        variants.push_back(*ours);
-    return variants;
+    return {[bytes] { readBytes<QProcess>(bytes); }, [bytes] { readBytesRaw(bytes); },
+            [bytes] { readBytes<SharedChildProcess>(bytes); }};
 }
 
 } // namespace
@@ -251,7 +216,7 @@ int readLoop(const QString &variant, int count, const Sizes &sizes)
     const std::optional<Api> api = apiNamed(parts.value(1));
     const std::vector<std::function<void()>> variants = readVariants(parts.value(0), sizes);
     const std::size_t index = api == Api::QProcess ? Qp : api == Api::RawPosix ? Raw : Scp;
-    if (!known || !api || index >= variants.size()) {
+    if (!known || !api) {
         std::fprintf(stderr, "sharedchild-bench: no read loop %s\n", qPrintable(variant));
         return 64;
     }
