@@ -99,7 +99,7 @@ bool SharedChildProcessPrivate::drainAndClosePipes()
             pipe->close();
     }
     if (stdinPipe)
-        stdinPipe->close();
+        stdinPipe->closeKeepingPending();
     return true;
 }
 

@@ -21,6 +21,17 @@ std::vector<std::string> toStdStrings(const QStringList &list)
     return result;
 }
 
+// The core's message names the program and the reason; QProcess starts the
+// message of a failed chdir with "chdir:", which QProcess code may look for.
+QString failureText(const std::system_error &error)
+{
+    const QString text = QString::fromLocal8Bit(error.what());
+    const auto *spawnError = dynamic_cast<const SharedChild::SpawnError *>(&error);
+    if (spawnError && spawnError->step() == SharedChild::SpawnError::Step::WorkingDirectory)
+        return QStringLiteral("chdir: ") + text;
+    return text;
+}
+
 Stdio fileStdio(const SharedChildProcessPrivate::FileRedirect &redirect)
 {
     return redirect.append ? Stdio::appendFile(redirect.file.toStdString())
@@ -147,7 +158,7 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
         }
         child = SharedChild::Child::spawn(command());
     } catch (const std::system_error &spawnError) {
-        failure = QString::fromLocal8Bit(spawnError.what());
+        failure = failureText(spawnError);
     }
     // The pipeline's ends now live in the child (or the spawn failed, and
     // QProcess closes them then too).
@@ -228,8 +239,7 @@ bool SharedChildProcessPrivate::startDetached(qint64 *pid)
     } catch (const std::system_error &spawnError) {
         if (pid)
             *pid = -1; // as QProcess
-        setErrorAndEmit(SharedChildProcess::FailedToStart,
-                        QString::fromLocal8Bit(spawnError.what()));
+        setErrorAndEmit(SharedChildProcess::FailedToStart, failureText(spawnError));
         return false;
     }
     // The pipeline ends this child used are its own now.

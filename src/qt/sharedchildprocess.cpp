@@ -97,11 +97,11 @@ bool SharedChildProcess::startCommand(const QString &command, OpenMode mode)
 bool SharedChildProcess::open(OpenMode mode)
 {
     if (d->state != NotRunning) {
-        qWarning("SharedChildProcess::open: Process is already running");
+        qWarning("SharedChildProcess::start: Process is already running");
         return false;
     }
     if (d->program.isEmpty()) {
-        qWarning("SharedChildProcess::open: program not set");
+        qWarning("SharedChildProcess::start: program not set");
         return false;
     }
     d->start(mode);
