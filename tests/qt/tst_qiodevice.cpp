@@ -70,6 +70,7 @@ private Q_SLOTS:
     void waitForReadyReadLoop();
     void textStreamAndDataStream();
     void peekGetCharUngetCharAndAtEnd();
+    void textModeConvertsLineEnds();
     void readChannelsAreSeparate();
     void switchingChannelsKeepsBufferedBytes();
     void channelSignals();
@@ -209,6 +210,20 @@ void tst_QIODevice::peekGetCharUngetCharAndAtEnd()
     QCOMPARE(process.read(10), QByteArray("def"));
     QVERIFY(process.atEnd());
     QCOMPARE(process.read(1), QByteArray());
+}
+
+void tst_QIODevice::textModeConvertsLineEnds()
+{
+    // QIODevice's Text mode, whichever way the bytes are read.
+    SharedChildProcess process;
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("printf 'a\\r\\nb\\r\\nc\\r\\n'")},
+                  QIODevice::ReadOnly | QIODevice::Text);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.readLine(), QByteArray("a\n"));
+    char line[8] = {};
+    QCOMPARE(process.readLine(line, sizeof(line)), 2);
+    QCOMPARE(QByteArray(line), QByteArray("b\n"));
+    QCOMPARE(process.readAll(), QByteArray("c\n"));
 }
 
 void tst_QIODevice::readChannelsAreSeparate()
