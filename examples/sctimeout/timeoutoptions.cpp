@@ -4,6 +4,7 @@
 #include <sharedchild/exitstatus.h>
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 
 #include <clocale>
 #include <cmath>
@@ -55,6 +56,8 @@ std::optional<int> parseSignal(const QString &text)
     if (isNumber)
         return number >= 0 && number < NSIG ? std::optional(number) : std::nullopt;
     QString name = text.toUpper();
+    if (name == QLatin1String("EXIT"))
+        return 0; // "no signal", as coreutils' sig2str() calls it
     if (!name.startsWith(QLatin1String("SIG")))
         name.prepend(QLatin1String("SIG"));
     for (int signal = 1; signal < NSIG; ++signal) {
@@ -64,6 +67,14 @@ std::optional<int> parseSignal(const QString &text)
     return std::nullopt;
 }
 
+std::string signalText(int signal)
+{
+    if (signal == 0)
+        return "EXIT";
+    const std::string name = SharedChild::signalName(signal);
+    return name.empty() ? std::to_string(signal) : name.substr(3);
+}
+
 std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, QString &error)
 {
     QCommandLineParser parser;
@@ -71,9 +82,13 @@ std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, 
             "Start COMMAND, and kill it if still running after DURATION.\n"
             "DURATION is a floating point number with an optional suffix: s (seconds, the "
             "default), m (minutes), h (hours) or d (days). 0 disables the timeout.\n"
+            "Without --foreground, COMMAND runs in sctimeout's own new process group and "
+            "every signal goes to the whole group.\n"
             "Exit status: 124 on timeout (unless --preserve-status), 125 if sctimeout "
             "itself fails, 126 if COMMAND cannot be invoked, 127 if it is not found, "
-            "137 if it had to be killed with KILL, else COMMAND's own status."));
+            "else COMMAND's own status. If COMMAND dies of signal N, so does sctimeout; "
+            "if it had to be killed with KILL, sctimeout is killed with it (--foreground: "
+            "exit 137). A SIGALRM sent to sctimeout means the time is up."));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     const QCommandLineOption signalOption(
             {QStringLiteral("s"), QStringLiteral("signal")},
@@ -86,21 +101,40 @@ std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, 
     const QCommandLineOption preserveOption(
             QStringLiteral("preserve-status"),
             QStringLiteral("Exit with COMMAND's status even when it timed out."));
+    const QCommandLineOption foregroundOption(
+            QStringLiteral("foreground"),
+            QStringLiteral("Leave COMMAND in sctimeout's process group, so that it can read from "
+                           "the TTY and get TTY signals; then COMMAND's children are not timed "
+                           "out, and after -k only COMMAND itself is killed."));
     const QCommandLineOption verboseOption(
             {QStringLiteral("v"), QStringLiteral("verbose")},
             QStringLiteral("Say on stderr when a signal is sent on timeout."));
     // Not addVersionOption(): it would take -v, which is --verbose here.
     const QCommandLineOption versionOption(QStringLiteral("version"),
                                            QStringLiteral("Print the version and exit."));
-    parser.addOptions(
-            {signalOption, killAfterOption, preserveOption, verboseOption, versionOption});
+    parser.addOptions({signalOption, killAfterOption, preserveOption, foregroundOption,
+                       verboseOption, versionOption});
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("DURATION"), QStringLiteral("The time limit."));
     parser.addPositionalArgument(QStringLiteral("COMMAND"), QStringLiteral("What to run."),
                                  QStringLiteral("COMMAND [ARG]..."));
 
     if (!parser.parse(arguments)) {
-        error = parser.errorText();
+        // getopt's words, as coreutils prints them.
+        const QStringList unknown = parser.unknownOptionNames();
+        static const QRegularExpression missingValue(
+                QStringLiteral("^Missing value after '(-+)([^']*)'"));
+        const QRegularExpressionMatch missing = missingValue.match(parser.errorText());
+        if (missing.hasMatch() && missing.captured(1) == QLatin1String("-"))
+            error = QStringLiteral("option requires an argument -- '%1'").arg(missing.captured(2));
+        else if (missing.hasMatch())
+            error = QStringLiteral("option '--%1' requires an argument").arg(missing.captured(2));
+        else if (unknown.isEmpty())
+            error = parser.errorText();
+        else if (unknown.first().size() == 1)
+            error = QStringLiteral("invalid option -- '%1'").arg(unknown.first());
+        else
+            error = QStringLiteral("unrecognized option '--%1'").arg(unknown.first());
         return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("help")))
@@ -111,9 +145,7 @@ std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, 
     TimeoutOptions options;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() < 2) {
-        error = positional.isEmpty()
-                ? QStringLiteral("missing operand")
-                : QStringLiteral("missing operand after '%1'").arg(positional[0]);
+        error.clear(); // coreutils says no more than where to find help
         return std::nullopt;
     }
     const auto duration = parseDuration(positional[0]);
@@ -132,12 +164,13 @@ std::optional<TimeoutOptions> parseTimeoutOptions(const QStringList &arguments, 
     }
     const auto signal = parseSignal(parser.value(signalOption));
     if (!signal) {
-        error = QStringLiteral("%1: invalid signal").arg(parser.value(signalOption));
+        error = QStringLiteral("'%1': invalid signal").arg(parser.value(signalOption));
         return std::nullopt;
     }
     options.signal = *signal;
     options.preserveStatus = parser.isSet(preserveOption);
     options.verbose = parser.isSet(verboseOption);
+    options.foreground = parser.isSet(foregroundOption);
     options.program = positional[1].toStdString();
     for (qsizetype i = 2; i < positional.size(); ++i)
         options.arguments.push_back(positional[i].toStdString());
