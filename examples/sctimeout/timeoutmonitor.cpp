@@ -81,10 +81,15 @@ void TimeoutMonitor::actLocked(int signal)
         std::fprintf(stderr, "%s: sending signal %s to command '%s'\n", m_programName.c_str(),
                      signalText(signal).c_str(), m_options.program.c_str());
     }
-    const bool toGroup = !m_options.foreground;
-    sendLocked(signal, toGroup);
+    if (m_options.foreground) {
+        // The command may be stopped by the TTY, and its job control is the
+        // user's: no CONT.
+        sendLocked(signal, false);
+        return;
+    }
+    sendLocked(signal, true);
     if (signal != SIGKILL && signal != SIGCONT)
-        sendLocked(SIGCONT, toGroup);
+        sendLocked(SIGCONT, true);
 }
 
 void TimeoutMonitor::sendLocked(int signal, bool toGroup)

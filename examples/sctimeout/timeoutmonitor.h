@@ -25,7 +25,8 @@
 /// whose ID is sctimeout's own PID, so it cannot have been reused either. A
 /// KILL to the group ends sctimeout too, as with coreutils: its parent sees
 /// death by SIGKILL. Every signal but KILL and CONT is followed by CONT, so
-/// that a stopped process can act on it.
+/// that a stopped process can act on it. With --foreground only the command
+/// is signalled, and never continued: a stop there is the TTY's job control.
 ///
 /// Any thread; one timer thread of its own.
 class TimeoutMonitor

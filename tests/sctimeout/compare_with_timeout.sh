@@ -94,6 +94,9 @@ row 0.6 --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
 row 0.6 --foreground -k 0.3 0.3 "$helper" ignore-term 10
 row 0.6 --foreground --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
 row 0.6 -s 0 -k 0.3 0.3 sleep 10
+# A stopped command: CONT follows the signal, except with --foreground.
+row 0.3 -k 0.3 0.3 sh -c 'kill -STOP $$'
+row 0.6 --foreground -k 0.3 0.3 sh -c 'kill -STOP $$'
 
 # The command cannot run: 126 / 127.
 row - 5 /nonexistent/program
