@@ -119,13 +119,23 @@ int run(int argc, char *argv[], const std::string &name)
     }
 
     // Shared with the relay thread, which never ends.
-    const auto monitor = std::make_shared<TimeoutMonitor>(*options, name, child);
-    startSignalRelay(handled, [monitor](int signal) { monitor->handleSignal(signal); });
+    std::shared_ptr<TimeoutMonitor> monitor;
+    try {
+        monitor = std::make_shared<TimeoutMonitor>(*options, name, child);
+        startSignalRelay(handled, [monitor](int signal) { monitor->handleSignal(signal); });
+    } catch (const std::system_error &threadError) {
+        // Unwatched, the command would run with no time limit.
+        std::fprintf(stderr, "%s: cannot watch command '%s': %s\n", name.c_str(),
+                     options->program.c_str(), threadError.what());
+        child->kill();
+        return exitInternalFailure;
+    }
 
     SharedChild::ExitStatus status;
     try {
         status = child->wait();
     } catch (const std::system_error &waitError) {
+        monitor->childExited();
         std::fprintf(stderr, "%s: error waiting for command '%s': %s\n", name.c_str(),
                      options->program.c_str(), waitError.what());
         return exitInternalFailure;

@@ -6,6 +6,8 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
+#include <cerrno>
+#include <climits>
 #include <clocale>
 #include <cmath>
 #include <csignal>
@@ -49,20 +51,91 @@ std::optional<std::chrono::nanoseconds> parseDuration(const QString &text)
     return std::chrono::nanoseconds(static_cast<std::int64_t>(std::min(seconds, maxSeconds) * 1e9));
 }
 
+namespace {
+
+// Real-time signals as coreutils names them: RTMIN, RTMIN+1, ... up to the
+// middle of the range, then ..., RTMAX-1, RTMAX. Empty for other signals.
+std::string realTimeName(int signal)
+{
+#ifdef SIGRTMIN
+    const int first = SIGRTMIN;
+    const int last = SIGRTMAX;
+    if (signal < first || signal > last)
+        return {};
+    const bool low = signal <= first + (last - first) / 2;
+    const int delta = signal - (low ? first : last);
+    std::string name = low ? "RTMIN" : "RTMAX";
+    if (delta != 0)
+        name += (delta > 0 ? "+" : "") + std::to_string(delta);
+    return name;
+#else
+    return {};
+#endif
+}
+
+// "RTMIN", "RTMIN+3", "RTMAX-2" (upper case, no SIG); empty if not one.
+std::optional<int> parseRealTime(const std::string &name)
+{
+#ifdef SIGRTMIN
+    const bool fromFirst = name.rfind("RTMIN", 0) == 0;
+    if (!fromFirst && name.rfind("RTMAX", 0) != 0)
+        return std::nullopt;
+    const std::string offset = name.substr(5);
+    int delta = 0;
+    if (!offset.empty()) {
+        const char sign = fromFirst ? '+' : '-';
+        if (offset.size() < 2 || offset[0] != sign
+            || offset.find_first_not_of("0123456789", 1) != std::string::npos || offset.size() > 4)
+            return std::nullopt;
+        delta = std::stoi(offset.substr(1)) * (fromFirst ? 1 : -1);
+    }
+    const int signal = (fromFirst ? SIGRTMIN : SIGRTMAX) + delta;
+    if (signal < SIGRTMIN || signal > SIGRTMAX)
+        return std::nullopt;
+    return signal;
+#else
+    (void)name;
+    return std::nullopt;
+#endif
+}
+
+bool hasName(int signal)
+{
+    return !SharedChild::signalName(signal).empty() || !realTimeName(signal).empty();
+}
+
+} // namespace
+
 std::optional<int> parseSignal(const QString &text)
 {
-    bool isNumber = false;
-    const int number = text.toInt(&isNumber);
-    if (isNumber)
-        return number >= 0 && number < NSIG ? std::optional(number) : std::nullopt;
-    QString name = text.toUpper();
-    if (name == QLatin1String("EXIT"))
-        return 0; // "no signal", as coreutils' sig2str() calls it
-    if (!name.startsWith(QLatin1String("SIG")))
-        name.prepend(QLatin1String("SIG"));
-    for (int signal = 1; signal < NSIG; ++signal) {
-        if (QString::fromStdString(SharedChild::signalName(signal)) == name)
-            return signal;
+    const std::string bytes = text.toStdString();
+    if (!bytes.empty() && bytes[0] >= '0' && bytes[0] <= '9') {
+        // A number, possibly a shell's $? for a death by signal: 143 (128 +
+        // 15) and ksh's 271 (256 + 15) both mean 15, as in coreutils.
+        char *end = nullptr;
+        errno = 0;
+        const long value = std::strtol(bytes.c_str(), &end, 10);
+        if (*end != '\0' || errno != 0 || value > INT_MAX)
+            return std::nullopt;
+        const int signal = static_cast<int>(value) & (value >= 0xFF ? 0xFF : 0x7F);
+        return signal == 0 || hasName(signal) ? std::optional(signal) : std::nullopt;
+    }
+    // As given, then without a SIG prefix: "TERM", "SIGTERM", "sigterm".
+    std::string name = text.toUpper().toStdString();
+    for (const bool asGiven : {true, false}) {
+        if (!asGiven) {
+            if (name.rfind("SIG", 0) != 0)
+                break;
+            name.erase(0, 3);
+        }
+        if (name == "EXIT")
+            return 0; // "no signal", as coreutils' sig2str() calls it
+        if (const auto realTime = parseRealTime(name))
+            return realTime;
+        for (int signal = 1; signal < NSIG; ++signal) {
+            if (SharedChild::signalName(signal) == "SIG" + name)
+                return signal;
+        }
     }
     return std::nullopt;
 }
@@ -71,6 +144,8 @@ std::string signalText(int signal)
 {
     if (signal == 0)
         return "EXIT";
+    if (std::string realTime = realTimeName(signal); !realTime.empty())
+        return realTime;
     const std::string name = SharedChild::signalName(signal);
     return name.empty() ? std::to_string(signal) : name.substr(3);
 }

@@ -154,7 +154,8 @@ case_name() { # item 6
     mkdir -p "$scratch/bin"
     ln -sf "$tool" "$scratch/bin/mytimeout"
     local invocation
-    for invocation in "-v $(scaled 0.2) sleep 10" "-v -s0 -k 0.1 0.1 sleep 10" "1.5q true" \
+    for invocation in "-v $(scaled 0.2) sleep 10" "-v -s0 -k 0.1 0.1 sleep 10" \
+        "-v -s 50 0.1 sleep 10" "-v -s rtmin+1 0.1 sleep 10" "1.5q true" \
         "5 /nonexistent/program" "-s BOGUS 1 true" "--bogus 1 true" "-k" "5"; do
         # shellcheck disable=SC2086 # the words of the invocation
         PATH="$scratch/bin:$PATH" ending mytimeout $invocation >/dev/null

@@ -77,6 +77,10 @@ row 0.3 --preserve-status 0.3 sleep 10             # 143
 row 0.3 -s INT 0.3 sleep 10
 row 0.3 -s SIGHUP --preserve-status 0.3 sleep 10   # 129
 row 0.3 --signal=USR1 0.3 sleep 10
+row 0.3 -s 143 --preserve-status 0.3 sleep 10      # a shell's $? for TERM: 15
+row 0.3 -s 271 --preserve-status 0.3 sleep 10      # ksh's: 15
+row 0.3 -s rtmin+1 --preserve-status 0.3 sleep 10
+row 0.3 -s SIGRTMAX-2 --preserve-status 0.3 sleep 10
 row 0.3 -s 9 0.3 sleep 10                          # KILL to the group: signal 9
 row 0.3 -s KILL --preserve-status 0.3 sleep 10
 row 0.3 --foreground -s KILL 0.3 sleep 10          # KILL to the command only: exit 137
@@ -110,6 +114,9 @@ row - -1 sleep 1
 row - 5
 row - 
 row - -s NOSUCHSIGNAL 1 true
+row - -s 32 1 true                                 # glibc's own: no name, not allowed
+row - -s 65 1 true
+row - -s RTMIN+31 1 true
 row - -k bogus 1 true
 row - --no-such-option 1 true
 row - 1.5q true
