@@ -173,7 +173,7 @@ compare() {
     shift
     local expected actual
     expected=$("$@" "$reference" 2>&1)
-    actual=$(SCTIMEOUT_UNDER_TEST=1 "$@" "$sctimeout" 2>&1)
+    actual=$("$@" "$sctimeout" 2>&1)
     if [[ $actual == "$expected" ]]; then
         passed=$((passed + 1))
         printf 'PASS  %-22s %s\n' "$name" "$actual"
