@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <optional>
+#include <string>
 #include <variant>
 
 using namespace SharedChild;
@@ -79,6 +80,10 @@ TEST(ChildSignal, IgnoredLosesTheStatusUntilRestored)
     ASSERT_TRUE(std::holds_alternative<std::system_error>(lost))
             << "made up a status: " << std::get<ExitStatus>(lost).toString();
     EXPECT_EQ(std::get<std::system_error>(lost).code(), errnoCode(ECHILD));
+    EXPECT_NE(std::string(std::get<std::system_error>(lost).what())
+                      .find("SIGCHLD is ignored in this process: see restoreChildSignalDefault()"),
+              std::string::npos)
+            << "the error should say what helps: " << std::get<std::system_error>(lost).what();
 
     EXPECT_TRUE(restoreChildSignalDefault());
     EXPECT_FALSE(childrenAreReapedAutomatically());
