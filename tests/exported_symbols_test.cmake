@@ -1,5 +1,6 @@
 # What the shared libraries export is their public API and nothing else:
-# members of the public classes, signalName(), and the typeinfo of those
+# members of the public classes, the free functions of the public headers
+# (signalName(), makePipe(), the SIGCHLD calls), and the typeinfo of those
 # classes. The C++ standard library's and Qt's template instantiations
 # (std::..., QtPrivate::...) also appear, since GCC gives those default
 # visibility; no helper of ours (SharedChild::Detail, Child::Private, the Qt
@@ -9,6 +10,7 @@ set(public_api
     "SharedChild::(Child|Command|ExitStatus|FileDescriptor|SpawnError|Stdio)(::|$)"
     "SharedChild::signalName"
     "SharedChild::makePipe"
+    "SharedChild::(childrenAreReapedAutomatically|restoreChildSignalDefault)"
     "QMetaType::registerConverterImpl<SharedChildExitStatus,"
     "SharedChildProcess(::|$)"
     "SharedChildExitStatus(::|$)"

@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: MIT
 // sctimeout [OPTION] DURATION COMMAND [ARG]... — coreutils timeout(1) on
 // SharedChild: the main thread blocks in wait() while a timer thread signals
-// the child, and a third thread forwards signals sent to sctimeout itself.
+// the child, and a third thread takes the signals sent to sctimeout itself.
 // None of them can hit a process that reused the child's PID.
+//
+// Process groups, decided as coreutils decides them: sctimeout moves itself
+// into a new group (unless --foreground) and the command stays in it, rather
+// than the command getting a group of its own. Run from an interactive shell,
+// sctimeout already leads the TTY's foreground group, so the command can
+// still read the terminal and gets Ctrl-C directly; a command in a group of
+// its own would be a background job there and stop on its first read. The
+// price is that sctimeout is in the group it signals (see signalrelay.h).
 
+#include "signalrelay.h"
+#include "timeoutmonitor.h"
 #include "timeoutoptions.h"
 
 #include <sharedchild/child.h>
+#include <sharedchild/childsignal.h>
 
 #include <QCoreApplication>
 
 #include <cerrno>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
-#include <mutex>
+#include <exception>
 #include <sys/resource.h>
-#include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -24,16 +34,6 @@ constexpr int exitTimedOut = 124;
 constexpr int exitInternalFailure = 125;
 constexpr int exitCannotInvoke = 126;
 constexpr int exitNotFound = 127;
-
-// Signals that sctimeout passes on to the command, as coreutils does.
-sigset_t forwardedSignals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM})
-        sigaddset(&set, signal);
-    return set;
-}
 
 int exitCodeForSpawnError(const std::error_code &code)
 {
@@ -51,41 +51,40 @@ int exitCodeForSpawnError(const std::error_code &code)
     }
 }
 
-std::string signalText(int signal)
-{
-    const std::string name = SharedChild::signalName(signal);
-    return name.empty() ? std::to_string(signal) : name.substr(3);
-}
-
-// Send `signal`, then SIGCONT so that a stopped command can act on it.
-void sendWithContinue(SharedChild::Child &child, int signal)
-{
-    child.sendSignal(signal);
-    if (signal != SIGKILL && signal != SIGCONT)
-        child.sendSignal(SIGCONT);
-}
-
-// Dies of `signal` like the command did, so our parent sees the same status.
-[[noreturn]] void dieBySignal(int signal)
+// Dies of `signal` like the command did, so that our parent sees a death by
+// signal and not an exit code; with core dumps off, as the command already
+// dumped one if it was going to. Returns only if that is not possible.
+void dieBySignal(int signal)
 {
     const rlimit noCore{0, 0};
-    ::setrlimit(RLIMIT_CORE, &noCore);
-    std::signal(signal, SIG_DFL);
+    if (::setrlimit(RLIMIT_CORE, &noCore) != 0)
+        return;
+    struct sigaction defaultAction = {};
+    defaultAction.sa_handler = SIG_DFL;
+    sigemptyset(&defaultAction.sa_mask);
+    ::sigaction(signal, &defaultAction, nullptr);
     sigset_t only;
     sigemptyset(&only);
     sigaddset(&only, signal);
     ::pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
-    std::raise(signal);
-    std::_Exit(128 + signal);
+    ::raise(signal);
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+void ignoreSignal(int signal)
 {
-    // Blocked in every thread from here on; the forwarding thread takes them.
-    const sigset_t forwarded = forwardedSignals();
-    ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(signal, &ignore, nullptr);
+}
+
+int run(int argc, char *argv[], const std::string &name)
+{
+    // Blocked in every thread from here on; the relay thread takes them.
+    blockSignals(handledSignals(SIGTERM));
+    // An ignored SIGCHLD, inherited across exec, would have the kernel reap
+    // the command and take its status with it.
+    SharedChild::restoreChildSignalDefault();
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sctimeout"));
@@ -94,72 +93,82 @@ int main(int argc, char *argv[])
     QString error;
     const std::optional<TimeoutOptions> options = parseTimeoutOptions(app.arguments(), error);
     if (!options) {
-        std::fprintf(stderr, "sctimeout: %s\nTry 'sctimeout --help' for more information.\n",
-                     qPrintable(error));
+        if (!error.isEmpty())
+            std::fprintf(stderr, "%s: %s\n", name.c_str(), qPrintable(error));
+        std::fprintf(stderr, "Try '%s --help' for more information.\n", name.c_str());
         return exitInternalFailure;
     }
+    const sigset_t handled = handledSignals(options->signal);
+    blockSignals(handled);
+
+    if (!options->foreground)
+        ::setpgid(0, 0); // fails only for a session leader, which leads its group already
+    // A background sctimeout must not stop when it writes a message to the
+    // TTY; the command gets every disposition back to its default.
+    ignoreSignal(SIGTTIN);
+    ignoreSignal(SIGTTOU);
 
     std::shared_ptr<SharedChild::Child> child;
     try {
         child = SharedChild::Child::spawn(
                 SharedChild::Command(options->program, options->arguments));
     } catch (const std::system_error &spawnError) {
-        std::fprintf(stderr, "sctimeout: failed to run command '%s': %s\n",
+        std::fprintf(stderr, "%s: failed to run command '%s': %s\n", name.c_str(),
                      options->program.c_str(), spawnError.code().message().c_str());
         return exitCodeForSpawnError(spawnError.code());
     }
 
-    std::thread([child, forwarded] {
-        for (;;) {
-            int signal = 0;
-            if (::sigwait(&forwarded, &signal) == 0)
-                sendWithContinue(*child, signal);
-        }
-    }).detach();
-
-    std::mutex mutex;
-    std::condition_variable exited;
-    bool done = false;
-    bool timedOut = false;
-    std::thread timer([&] {
-        if (options->duration.count() == 0)
-            return;
-        std::unique_lock lock(mutex);
-        if (exited.wait_for(lock, options->duration, [&] { return done; }))
-            return;
-        timedOut = true;
-        if (options->verbose)
-            std::fprintf(stderr, "sctimeout: sending signal %s to command '%s'\n",
-                         signalText(options->signal).c_str(), options->program.c_str());
-        sendWithContinue(*child, options->signal);
-        if (options->killAfter.count() == 0
-            || exited.wait_for(lock, options->killAfter, [&] { return done; }))
-            return;
-        if (options->verbose)
-            std::fprintf(stderr, "sctimeout: sending signal KILL to command '%s'\n",
-                         options->program.c_str());
+    // Shared with the relay thread, which never ends.
+    std::shared_ptr<TimeoutMonitor> monitor;
+    try {
+        monitor = std::make_shared<TimeoutMonitor>(*options, name, child);
+        startSignalRelay(handled, [monitor](int signal) { monitor->handleSignal(signal); });
+    } catch (const std::system_error &threadError) {
+        // Unwatched, the command would run with no time limit.
+        std::fprintf(stderr, "%s: cannot watch command '%s': %s\n", name.c_str(),
+                     options->program.c_str(), threadError.what());
         child->kill();
-    });
-
-    const SharedChild::ExitStatus status = child->wait();
-    {
-        std::lock_guard lock(mutex);
-        done = true;
+        return exitInternalFailure;
     }
-    exited.notify_all();
-    timer.join();
+
+    SharedChild::ExitStatus status;
+    try {
+        status = child->wait();
+    } catch (const std::system_error &waitError) {
+        monitor->childExited();
+        std::fprintf(stderr, "%s: error waiting for command '%s': %s\n", name.c_str(),
+                     options->program.c_str(), waitError.what());
+        return exitInternalFailure;
+    }
+    monitor->childExited();
+    const bool timedOut = monitor->timedOut();
 
     bool preserveStatus = options->preserveStatus;
     int code = status.exitCode();
     if (!status.exitedNormally()) {
         const int signal = status.signalNumber();
         if (status.coreDumped())
-            std::fprintf(stderr, "sctimeout: the monitored command dumped core\n");
+            std::fprintf(stderr, "%s: the monitored command dumped core\n", name.c_str());
         if (!timedOut)
             dieBySignal(signal);
-        // KILL cannot be caught, so 137 is how users tell a forced kill apart.
-        preserveStatus = preserveStatus || signal == SIGKILL;
+        // KILL cannot be caught, so 137 is how users tell a forced kill apart
+        // (with --foreground; otherwise the KILL took sctimeout along).
+        preserveStatus = preserveStatus || (timedOut && signal == SIGKILL);
         code = 128 + signal;
     }
     return timedOut && !preserveStatus ? exitTimedOut : code;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const std::string name = argc > 0 && argv[0][0] != '\0' ? argv[0] : "sctimeout";
+    try {
+        return run(argc, argv, name);
+    } catch (const std::exception &failure) {
+        // Nothing of sctimeout's own may end in std::terminate().
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), failure.what());
+        return exitInternalFailure;
+    }
 }

@@ -16,6 +16,7 @@
 #include "processhandle.h"
 
 #include <sharedchild/child.h>
+#include <sharedchild/childsignal.h>
 
 #include <cassert>
 #include <cerrno>
@@ -90,10 +91,15 @@ struct SHAREDCHILD_CORE_NO_EXPORT Child::Private
 void Child::Private::throwLost() const
 {
     assert(state == State::Lost);
+    // The usual culprit, inherited across exec: say so, and what helps.
+    const std::string hint = childrenAreReapedAutomatically()
+            ? " (SIGCHLD is ignored in this process: see restoreChildSignalDefault())"
+            : "";
     throw std::system_error(lostError,
                             program + " (pid " + std::to_string(pid)
                                     + "): the child was reaped outside SharedChild, its exit "
-                                      "status is lost");
+                                      "status is lost"
+                                    + hint);
 }
 
 // Lock held; `error` (ECHILD) says that somebody else reaped the child before

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a table of invocations through coreutils timeout and through sctimeout
-# and compares their exit statuses (as the shell sees them: 128+N for death
-# by signal N). Rows with a deadline also check that sctimeout ended within
+# and compares how they ended, as their parent's waitpid() sees it: "exit N"
+# or "signal N" (a shell's $? would show both death by signal N and exit code
+# 128+N as 128+N). Rows with a deadline also check that sctimeout ended within
 # 0.5 s after it (times SCTEST_TIME_SCALE, which the sanitizer builds set:
 # an instrumented sctimeout takes longer to start and to exit).
 # Usage: compare_with_timeout.sh SCTIMEOUT SCTEST_HELPER
@@ -20,28 +21,34 @@ lateness=$(awk -v scale="${SCTEST_TIME_SCALE:-1}" 'BEGIN { print 0.5 * (scale >=
 
 now() { date +%s.%N; }
 
+# Runs a command (its output discarded) and prints how it ended: "exit N" or
+# "signal N".
+ending() {
+    perl -e 'open(my $result, ">&", \*STDOUT) or die; open(STDOUT, ">", "/dev/null") or die;
+             open(STDERR, ">", "/dev/null") or die; system { $ARGV[0] } @ARGV; my $s = $?;
+             print $result $s == -1 ? "not run" : $s & 127 ? "signal " . ($s & 127) : "exit " . ($s >> 8)' "$@"
+}
+
 # row DEADLINE ARGS... (DEADLINE "-" when the run must not time out)
 row() {
     local deadline=$1
     shift
-    { timeout "$@"; } >/dev/null 2>&1
-    local expected=$?
-    local start end
+    local expected actual start end
+    expected=$(ending timeout "$@" </dev/null)
     start=$(now)
-    { "$sctimeout" "$@"; } >/dev/null 2>&1
-    local actual=$?
+    actual=$(ending "$sctimeout" "$@" </dev/null)
     end=$(now)
     local elapsed
     elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
     local verdict=ok
-    if [[ $actual -ne $expected ]]; then
-        verdict="exit $actual, timeout gave $expected"
+    if [[ $actual != "$expected" ]]; then
+        verdict="$actual, timeout gave $expected"
     elif [[ $deadline != - ]] && ! awk -v e="$elapsed" -v d="$deadline" -v l="$lateness" 'BEGIN { exit !(e >= d - 0.01 && e <= d + l) }'; then
         verdict="took ${elapsed}s for a ${deadline}s deadline"
     fi
     if [[ $verdict == ok ]]; then
         passed=$((passed + 1))
-        printf 'PASS  %-3s %6.3fs  sctimeout %s\n' "$actual" "$elapsed" "$*"
+        printf 'PASS  %-10s %6.3fs  sctimeout %s\n' "$actual" "$elapsed" "$*"
     else
         failed=$((failed + 1))
         printf 'FAIL  %s  sctimeout %s\n' "$verdict" "$*"
@@ -54,8 +61,11 @@ row - 5 false
 row - 5 sh -c 'exit 3'
 row - 5 sh -c 'exit 7' extra-arg
 row - 0 sleep 0.1                                  # 0 disables the timeout
-row - 5 "$helper" raise 10                         # SIGUSR1: 138
-row - 5 "$helper" raise 6                          # SIGABRT: 134
+# A command that dies of a signal (not on timeout) takes sctimeout with it.
+row - 5 "$helper" raise 10                         # signal 10, not exit 138
+row - 5 "$helper" raise 6                          # signal 6 (core dumps off)
+row - 5 "$helper" raise 2
+row - --foreground 5 "$helper" raise 15
 row - 5 "$helper" exit 124                         # a genuine 124 from the command
 
 # Timeouts: 124, or the command's status with --preserve-status.
@@ -67,15 +77,30 @@ row 0.3 --preserve-status 0.3 sleep 10             # 143
 row 0.3 -s INT 0.3 sleep 10
 row 0.3 -s SIGHUP --preserve-status 0.3 sleep 10   # 129
 row 0.3 --signal=USR1 0.3 sleep 10
-row 0.3 -s 9 0.3 sleep 10                          # KILL: 137 even without --preserve-status
+row 0.3 -s 143 --preserve-status 0.3 sleep 10      # a shell's $? for TERM: 15
+row 0.3 -s 271 --preserve-status 0.3 sleep 10      # ksh's: 15
+row 0.3 -s rtmin+1 --preserve-status 0.3 sleep 10
+row 0.3 -s SIGRTMAX-2 --preserve-status 0.3 sleep 10
+row 0.3 -s 9 0.3 sleep 10                          # KILL to the group: signal 9
 row 0.3 -s KILL --preserve-status 0.3 sleep 10
+row 0.3 --foreground -s KILL 0.3 sleep 10          # KILL to the command only: exit 137
+row 0.3 -s EXIT 0.3 sleep 0.5                      # signal 0 sends nothing: still 124
+row 0.3 --foreground 0.3 sleep 10
 row 0.3 -v 0.3 sleep 10
 row 0.3 --verbose -k 5 0.3 sleep 10                # TERM suffices, no KILL
 
-# -k: the command ignores TERM and has to be killed: 137.
+# -k: the command ignores TERM and has to be killed; the KILL goes to the
+# group, sctimeout included (signal 9), or with --foreground to the command
+# alone (exit 137).
 row 0.6 -k 0.3 0.3 "$helper" ignore-term 10
 row 0.6 --kill-after=0.3 -s TERM 0.3 "$helper" ignore-term 10
 row 0.6 --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
+row 0.6 --foreground -k 0.3 0.3 "$helper" ignore-term 10
+row 0.6 --foreground --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
+row 0.6 -s 0 -k 0.3 0.3 sleep 10
+# A stopped command: CONT follows the signal, except with --foreground.
+row 0.3 -k 0.3 0.3 sh -c 'kill -STOP $$'
+row 0.6 --foreground -k 0.3 0.3 sh -c 'kill -STOP $$'
 
 # The command cannot run: 126 / 127.
 row - 5 /nonexistent/program
@@ -89,6 +114,9 @@ row - -1 sleep 1
 row - 5
 row - 
 row - -s NOSUCHSIGNAL 1 true
+row - -s 32 1 true                                 # glibc's own: no name, not allowed
+row - -s 65 1 true
+row - -s RTMIN+31 1 true
 row - -k bogus 1 true
 row - --no-such-option 1 true
 row - 1.5q true
