@@ -21,6 +21,13 @@ char *ReadBuffer::reserve(qsizetype count)
     return m_data.data() + oldSize;
 }
 
+void ReadBuffer::chop(qsizetype count)
+{
+    m_data.chop(count);
+    if (isEmpty())
+        clear();
+}
+
 qsizetype ReadBuffer::read(char *into, qsizetype maxSize)
 {
     const qsizetype count = std::min(maxSize, size());

@@ -15,7 +15,9 @@ public:
     bool isEmpty() const { return size() == 0; }
     /// Room for `count` more bytes at the end; chop() what was not filled.
     char *reserve(qsizetype count);
-    void chop(qsizetype count) { m_data.chop(count); }
+    /// Drops the last `count` bytes; an emptied buffer gives its memory back,
+    /// so thousands of quiet children do not each keep a read's worth.
+    void chop(qsizetype count);
 
     qsizetype read(char *into, qsizetype maxSize);
     /// Up to and including the first '\n', at most `maxSize` bytes.
