@@ -8,6 +8,8 @@
 set(public_api
     "SharedChild::(Child|Command|ExitStatus|FileDescriptor|Stdio)(::|$)"
     "SharedChild::signalName"
+    "SharedChild::makePipe"
+    "QMetaType::registerConverterImpl<SharedChildExitStatus,"
     "SharedChildProcess(::|$)"
     "SharedChildExitStatus(::|$)"
     "std::" "__gnu_cxx::" "QtPrivate::")

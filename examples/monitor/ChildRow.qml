@@ -66,6 +66,7 @@ Rectangle {
             StateBadge {
                 id: badge
                 processState: row.process?.state ?? 0 // NotRunning
+                hasExitStatus: row.process?.exitStatus.valid ?? false
             }
         }
         Label {

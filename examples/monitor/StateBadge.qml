@@ -8,6 +8,9 @@ Rectangle {
     id: badge
 
     required property int processState
+    // After a run the state is NotRunning again (as QProcess's); a valid
+    // exit status is what tells "finished" from "not started".
+    required property bool hasExitStatus
     readonly property bool isRunning: processState === SharedChildProcess.Running
 
     implicitWidth: row.implicitWidth + 20
@@ -31,7 +34,7 @@ Rectangle {
             objectName: "stateLabel"
             anchors.verticalCenter: parent.verticalCenter
             text: badge.processState === SharedChildProcess.Running ? qsTr("Running")
-                : badge.processState === SharedChildProcess.Finished ? qsTr("Finished")
+                : badge.hasExitStatus ? qsTr("Finished")
                 : qsTr("Not started")
             color: badge.isRunning ? Theme.running : Theme.finished
             font.pixelSize: 12

@@ -60,4 +60,13 @@ private:
     Native m_native = invalid;
 };
 
+/// The two ends of a new pipe, both close-on-exec (non-inheritable).
+struct Pipe
+{
+    FileDescriptor readEnd;
+    FileDescriptor writeEnd;
+};
+/// Throws std::system_error (EMFILE, ...) when no pipe can be made.
+SHAREDCHILD_CORE_EXPORT Pipe makePipe();
+
 } // namespace SharedChild

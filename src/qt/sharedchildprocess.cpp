@@ -1,340 +1,51 @@
 // SPDX-License-Identifier: MIT
+// SharedChildProcess's public functions; the work is in the private class
+// (sharedchildprocess_p.cpp, processstart.cpp, processio.cpp, processwait.cpp).
+#include "pipeline.h"
 #include "sharedchildprocess_p.h"
 #include "waiter.h"
 
-#include <QThread>
+#include <QProcess>
 
 #include <csignal>
-#include <cstring>
 
 using SharedChild::QtDetail::Deadline;
 using SharedChild::QtDetail::observeOutcome;
-using SharedChild::QtDetail::Outcome;
 using SharedChild::QtDetail::Run;
-
-using SharedChild::QtDetail::InputPipe;
-using SharedChild::QtDetail::OutputPipe;
 
 namespace {
 
-SharedChild::Stdio toStdio(const SharedChildProcessPrivate::ChannelSetting &setting)
+Deadline deadlineIn(int msecs)
 {
-    using SharedChild::Stdio;
-    switch (setting.mode) {
-    case SharedChildProcess::InheritChannel:
-        break;
-    case SharedChildProcess::NullChannel:
-        return Stdio::null();
-    case SharedChildProcess::PipeChannel:
-        return Stdio::pipe();
-    case SharedChildProcess::FileChannel:
-        return Stdio::file(setting.file.toStdString());
-    case SharedChildProcess::AppendFileChannel:
-        return Stdio::appendFile(setting.file.toStdString());
-    case SharedChildProcess::MergedWithStdoutChannel:
-        return Stdio::mergeWithStdout();
-    }
-    return Stdio::inherit();
+    if (msecs < 0)
+        return std::nullopt;
+    return std::chrono::steady_clock::now() + std::chrono::milliseconds(msecs);
 }
 
 // As QProcess reads an environment list: an entry needs a name and a '='
-// after it; anything else (which the core refuses) is left out.
-std::vector<std::string> environmentEntries(const QStringList &list)
+// after it (anything else is left out), and a later entry for a name wins.
+QProcessEnvironment environmentFromList(const QStringList &list)
 {
-    std::vector<std::string> result;
-    result.reserve(static_cast<std::size_t>(list.size()));
+    QProcessEnvironment environment;
     for (const QString &entry : list) {
-        if (entry.indexOf(u'=', 1) > 0)
-            result.push_back(entry.toStdString());
+        const qsizetype equals = entry.indexOf(u'=', 1);
+        if (equals > 0)
+            environment.insert(entry.left(equals), entry.mid(equals + 1));
     }
-    return result;
-}
-
-std::vector<std::string> toStdStrings(const QStringList &list)
-{
-    std::vector<std::string> result;
-    result.reserve(static_cast<std::size_t>(list.size()));
-    for (const QString &entry : list)
-        result.push_back(entry.toStdString());
-    return result;
+    return environment;
 }
 
 } // namespace
-
-std::shared_ptr<Run> SharedChildProcessPrivate::currentRun() const
-{
-    std::lock_guard lock(runMutex);
-    return run;
-}
-
-void SharedChildProcessPrivate::deliver(const std::shared_ptr<Run> &run, const Outcome &outcome)
-{
-    if (QThread::currentThread() != q->thread()) {
-        run->deliver(outcome);
-        return;
-    }
-    run->record(outcome);
-    finishRun(run);
-}
-
-void SharedChildProcessPrivate::signalChild(const char *what,
-                                            const std::function<void(SharedChild::Child &)> &send)
-{
-    const std::shared_ptr<Run> run = currentRun();
-    if (!run)
-        return;
-    try {
-        send(*run->child());
-    } catch (const std::system_error &error) {
-        // Callable from any thread, so errorString (owner's thread) is not an option.
-        qWarning("SharedChildProcess::%s (pid %lld): %s", what,
-                 static_cast<long long>(run->child()->id()), error.what());
-    }
-}
-
-bool SharedChildProcessPrivate::hasOpenPipes() const
-{
-    return (stdinPipe && stdinPipe->isOpen()) || (stdoutPipe && stdoutPipe->isOpen())
-            || (stderrPipe && stderrPipe->isOpen());
-}
-
-void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
-{
-    if (SharedChild::FileDescriptor in = child.takeStdin())
-        stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
-    if (SharedChild::FileDescriptor out = child.takeStdout()) {
-        stdoutPipe = std::make_unique<OutputPipe>(
-                std::move(out), [this] { readOutput(SharedChildProcess::StandardOutput); });
-    }
-    if (SharedChild::FileDescriptor err = child.takeStderr()) {
-        stderrPipe = std::make_unique<OutputPipe>(
-                std::move(err), [this] { readOutput(SharedChildProcess::StandardError); });
-    }
-}
-
-bool SharedChildProcessPrivate::readOutput(SharedChildProcess::ReadChannel channel)
-{
-    const bool isStdout = channel == SharedChildProcess::StandardOutput;
-    OutputPipe *pipe = isStdout ? stdoutPipe.get() : stderrPipe.get();
-    if (!pipe || !pipe->isOpen() || !pipe->readAvailable())
-        return true;
-    return emitSignal(isStdout ? &SharedChildProcess::readyReadStandardOutput
-                               : &SharedChildProcess::readyReadStandardError);
-}
-
-bool SharedChildProcessPrivate::writeInput()
-{
-    if (!stdinPipe || !stdinPipe->isOpen() || !stdinPipe->hasPending())
-        return true;
-    const InputPipe::WriteResult result = stdinPipe->writeSome();
-    if (result.written > 0 && !emitSignal(&SharedChildProcess::bytesWritten, result.written))
-        return false;
-    if (result.error == 0)
-        return true;
-    return setError(SharedChildProcess::WriteError,
-                    SharedChildProcess::tr("%1: cannot write to stdin: %2")
-                            .arg(program, QString::fromLocal8Bit(std::strerror(result.error))));
-}
-
-bool SharedChildProcessPrivate::servicePipes()
-{
-    // Servicing a pipe that is not ready costs one EAGAIN; simpler than matching.
-    return readOutput(SharedChildProcess::StandardOutput)
-            && readOutput(SharedChildProcess::StandardError) && writeInput();
-}
-
-bool SharedChildProcessPrivate::drainAndClosePipes()
-{
-    for (const auto channel :
-         {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
-        const auto &pipe = channel == SharedChildProcess::StandardOutput ? stdoutPipe : stderrPipe;
-        // Each read is bounded, so a slot can consume the data between two of them.
-        while (pipe && pipe->isOpen() && pipe->readAvailable()) {
-            if (!emitSignal(channel == SharedChildProcess::StandardOutput
-                                    ? &SharedChildProcess::readyReadStandardOutput
-                                    : &SharedChildProcess::readyReadStandardError))
-                return false;
-        }
-        if (pipe)
-            pipe->close();
-    }
-    if (stdinPipe)
-        stdinPipe->close();
-    return true;
-}
-
-namespace {
-
-std::optional<Outcome> waitWithoutPipes(const std::shared_ptr<Run> &run, Deadline deadline)
-{
-    for (;;) {
-        auto outcome = observeOutcome(*run->child(), [&run, &deadline] {
-            return deadline ? run->child()->waitUntil(*deadline)
-                            : std::optional(run->child()->wait());
-        });
-        // Empty on timeout, or after a transient error: then try again until the deadline.
-        if (outcome || (deadline && std::chrono::steady_clock::now() >= *deadline))
-            return outcome;
-    }
-}
-
-} // namespace
-
-std::optional<Outcome>
-SharedChildProcessPrivate::waitServicingPipes(const std::shared_ptr<Run> &run, Deadline deadline,
-                                              bool &destroyed)
-{
-    destroyed = false;
-    // Without a descriptor that signals the exit, look at the child every 10 ms.
-    const int exitDescriptor = run->child()->pollDescriptor();
-    for (;;) {
-        if (auto outcome
-            = observeOutcome(*run->child(), [&run] { return run->child()->tryWait(); }))
-            return outcome;
-        int timeout = exitDescriptor >= 0 ? -1 : 10;
-        if (deadline) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-                    *deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
-                return std::nullopt;
-            timeout = timeout < 0 ? static_cast<int>(left.count())
-                                  : std::min(timeout, static_cast<int>(left.count()));
-        }
-        if (!hasOpenPipes())
-            return waitWithoutPipes(run, deadline);
-        if (SharedChild::QtDetail::waitForPipes(stdoutPipe.get(), stderrPipe.get(), stdinPipe.get(),
-                                                exitDescriptor, timeout)
-            && !servicePipes()) {
-            destroyed = true;
-            return waitWithoutPipes(run, deadline);
-        }
-    }
-}
-
-std::optional<Outcome> SharedChildProcessPrivate::waitAndDeliver(const std::shared_ptr<Run> &run,
-                                                                 Deadline deadline)
-{
-    const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(run);
-    bool destroyed = false;
-    std::optional<Outcome> outcome = QThread::currentThread() == q->thread() && hasOpenPipes()
-            ? waitServicingPipes(run, deadline, destroyed)
-            : waitWithoutPipes(run, deadline);
-    if (!outcome)
-        return std::nullopt;
-    if (destroyed)
-        run->deliver(*outcome); // the owner is gone: this only records it
-    else
-        deliver(run, *outcome);
-    return outcome;
-}
-
-void SharedChildProcessPrivate::applyStop(const std::shared_ptr<Run> &stoppedRun,
-                                          std::optional<int> stopSignal)
-{
-    if (stoppedRun != currentRun() || stoppedRun->finishedEmitted)
-        return;
-    if (!setState(stopSignal ? SharedChildProcess::Stopped : SharedChildProcess::Running))
-        return;
-    if (stopSignal)
-        emitSignal(&SharedChildProcess::stopped, *stopSignal);
-    else
-        emitSignal(&SharedChildProcess::continued);
-}
-
-bool SharedChildProcessPrivate::setState(SharedChildProcess::State newState)
-{
-    if (state == newState)
-        return true;
-    const bool wasRunning = q->isRunning();
-    state = newState;
-    if (!emitSignal(&SharedChildProcess::stateChanged, newState))
-        return false;
-    // A slot may have started the object again: report what is true now.
-    if (wasRunning == q->isRunning())
-        return true;
-    return emitSignal(&SharedChildProcess::runningChanged, !wasRunning);
-}
-
-bool SharedChildProcessPrivate::setError(SharedChildProcess::ProcessError error,
-                                         const QString &message)
-{
-    const quint64 startsBefore = starts;
-    if (errorString != message) {
-        errorString = message;
-        if (!emitSignal(&SharedChildProcess::errorStringChanged))
-            return false;
-        if (starts != startsBefore)
-            return true; // a slot started the object again: the error was the attempt before's
-    }
-    return emitSignal(&SharedChildProcess::errorOccurred, error);
-}
-
-void SharedChildProcessPrivate::finishRun(const std::shared_ptr<Run> &finishedRun)
-{
-    if (finishedRun != currentRun() || finishedRun->finishedEmitted)
-        return; // a newer run started since, or finished() was emitted already
-    const std::optional<Outcome> outcome = finishedRun->outcome();
-    if (!outcome)
-        return;
-    finishedRun->finishedEmitted = true;
-
-    // Until setState() below the object is running, so a slot cannot start it again.
-    if (!drainAndClosePipes())
-        return;
-    exitStatus = outcome->status;
-    if (!outcome->lostReason.isEmpty()
-        && !setError(SharedChildProcess::StatusLost, outcome->lostReason))
-        return;
-    if (!emitSignal(&SharedChildProcess::exitStatusChanged)
-        || !setState(SharedChildProcess::Finished))
-        return;
-    // Even when a slot has started the object again meanwhile: every run gets its finished().
-    emitSignal(&SharedChildProcess::finished, outcome->status);
-}
-
-void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
-                                           const QString &failure)
-{
-    const quint64 thisStart = ++starts;
-    const qint64 oldProcessId = q->processId();
-    const bool hadStatus = exitStatus.isValid();
-    {
-        std::lock_guard lock(runMutex);
-        run = newRun;
-        processId = newRun ? newRun->child()->id() : 0;
-    }
-    exitStatus = {};
-    stdinPipe.reset();
-    stdoutPipe.reset();
-    stderrPipe.reset();
-    if (newRun)
-        openPipes(*newRun->child());
-
-    // The object is complete before the first signal. Each signal may destroy
-    // it or start it again; after a newer start() its signals are the ones
-    // that count, so this start's stop.
-    const auto stillOurs = [this, thisStart] { return starts == thisStart; };
-    if (newRun) {
-        if (!setState(SharedChildProcess::Running) || !stillOurs())
-            return;
-    }
-    if (hadStatus && (!emitSignal(&SharedChildProcess::exitStatusChanged) || !stillOurs()))
-        return;
-    if (oldProcessId != processId
-        && (!emitSignal(&SharedChildProcess::processIdChanged, processId) || !stillOurs()))
-        return;
-    if (newRun) {
-        emitSignal(&SharedChildProcess::started);
-        return;
-    }
-    if (!setState(SharedChildProcess::NotRunning) || !stillOurs())
-        return;
-    setError(SharedChildProcess::FailedToStart, failure);
-}
 
 SharedChildProcess::SharedChildProcess(QObject *parent)
-    : QObject(parent), d(std::make_unique<SharedChildProcessPrivate>(this))
-{ }
+    : QIODevice(parent), d(std::make_unique<SharedChildProcessPrivate>(this))
+{
+    // QProcess code reads finished()'s first argument from a QVariant (a
+    // QSignalSpy) with toInt(): let the status convert as it does in C++.
+    [[maybe_unused]] static const bool registered
+            = QMetaType::registerConverter<SharedChildExitStatus, int>(
+                    [](const SharedChildExitStatus &status) { return int(status); });
+}
 
 SharedChildProcess::~SharedChildProcess()
 {
@@ -344,9 +55,70 @@ SharedChildProcess::~SharedChildProcess()
     run->detachOwner();
     // The waiter thread watches every run until its child exits, so the child
     // is reaped whether we kill it or let it live on.
-    if (!d->detachOnDestroy && !run->hasOutcome()) {
+    if (!d->detachOnDestroy && !run->hasOutcome())
         kill();
+}
+
+bool SharedChildProcess::start(const QString &program, const QStringList &arguments, OpenMode mode)
+{
+    if (d->state != NotRunning) {
+        qWarning("SharedChildProcess::start: Process is already running");
+        return false;
     }
+    if (program.isEmpty()) {
+        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
+        return false;
+    }
+    setProgram(program);
+    setArguments(arguments);
+    return d->state == NotRunning && d->start(mode);
+}
+
+bool SharedChildProcess::start(OpenMode mode)
+{
+    if (d->state != NotRunning) {
+        qWarning("SharedChildProcess::start: Process is already running");
+        return false;
+    }
+    if (d->program.isEmpty()) {
+        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
+        return false;
+    }
+    return d->start(mode);
+}
+
+bool SharedChildProcess::startCommand(const QString &command, OpenMode mode)
+{
+    QStringList arguments = splitCommand(command);
+    const QString program = arguments.isEmpty() ? QString() : arguments.takeFirst();
+    return start(program, arguments, mode);
+}
+
+bool SharedChildProcess::open(OpenMode mode)
+{
+    if (d->state != NotRunning) {
+        qWarning("SharedChildProcess::open: Process is already running");
+        return false;
+    }
+    if (d->program.isEmpty()) {
+        qWarning("SharedChildProcess::open: program not set");
+        return false;
+    }
+    d->start(mode);
+    return true;
+}
+
+bool SharedChildProcess::startDetached(qint64 *pid)
+{
+    if (d->state != NotRunning) {
+        qWarning("SharedChildProcess::startDetached: Process is already running");
+        return false;
+    }
+    if (d->program.isEmpty()) {
+        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
+        return false;
+    }
+    return d->startDetached(pid);
 }
 
 QString SharedChildProcess::program() const
@@ -390,95 +162,107 @@ void SharedChildProcess::setWorkingDirectory(const QString &directory)
 
 QStringList SharedChildProcess::environment() const
 {
-    return d->environment;
+    return d->environment.toStringList();
 }
 
 void SharedChildProcess::setEnvironment(const QStringList &environment)
 {
-    if (d->environment == environment)
-        return;
+    setProcessEnvironment(environmentFromList(environment));
+}
+
+QProcessEnvironment SharedChildProcess::processEnvironment() const
+{
+    return d->environment;
+}
+
+void SharedChildProcess::setProcessEnvironment(const QProcessEnvironment &environment)
+{
+    const bool changed = d->environment != environment
+            || d->environment.inheritsFromParent() != environment.inheritsFromParent();
     d->environment = environment;
-    d->emitSignal(&SharedChildProcess::environmentChanged);
+    if (changed)
+        d->emitSignal(&SharedChildProcess::environmentChanged);
 }
 
-void SharedChildProcess::setStandardInputMode(ChannelMode mode, const QString &file)
+SharedChildProcess::ProcessChannelMode SharedChildProcess::processChannelMode() const
 {
-    d->channels[0] = {mode, file};
+    return d->processChannelMode;
 }
 
-void SharedChildProcess::setStandardOutputMode(ChannelMode mode, const QString &file)
+void SharedChildProcess::setProcessChannelMode(ProcessChannelMode mode)
 {
-    d->channels[1] = {mode, file};
+    d->processChannelMode = mode;
 }
 
-void SharedChildProcess::setStandardErrorMode(ChannelMode mode, const QString &file)
+SharedChildProcess::InputChannelMode SharedChildProcess::inputChannelMode() const
 {
-    d->channels[2] = {mode, file};
+    return d->inputChannelMode;
 }
 
-SharedChildProcess::ChannelMode SharedChildProcess::standardInputMode() const
+void SharedChildProcess::setInputChannelMode(InputChannelMode mode)
 {
-    return d->channels[0].mode;
+    d->inputChannelMode = mode;
 }
 
-SharedChildProcess::ChannelMode SharedChildProcess::standardOutputMode() const
+SharedChildProcess::ProcessChannel SharedChildProcess::readChannel() const
 {
-    return d->channels[1].mode;
+    return d->readChannel;
 }
 
-SharedChildProcess::ChannelMode SharedChildProcess::standardErrorMode() const
+void SharedChildProcess::setReadChannel(ProcessChannel channel)
 {
-    return d->channels[2].mode;
+    if (channel == d->readChannel)
+        return;
+    // QIODevice may hold bytes of the old channel in its own buffer (after a
+    // small read, peek() or ungetChar()): they go back to that channel.
+    const qint64 buffered = QIODevice::bytesAvailable();
+    if (buffered > 0)
+        d->currentBuffer().unread(QIODevice::read(buffered));
+    d->readChannel = channel;
 }
 
-QByteArray SharedChildProcess::readAllStandardOutput()
+void SharedChildProcess::closeReadChannel(ProcessChannel channel)
 {
-    return d->stdoutPipe ? d->stdoutPipe->takeAll() : QByteArray();
-}
-
-QByteArray SharedChildProcess::readAllStandardError()
-{
-    return d->stderrPipe ? d->stderrPipe->takeAll() : QByteArray();
-}
-
-QString SharedChildProcess::readAllStandardOutputText()
-{
-    return QString::fromUtf8(readAllStandardOutput());
-}
-
-QString SharedChildProcess::readAllStandardErrorText()
-{
-    return QString::fromUtf8(readAllStandardError());
-}
-
-qint64 SharedChildProcess::writeText(const QString &text)
-{
-    return write(text.toUtf8());
-}
-
-void SharedChildProcess::closeReadChannel(ReadChannel channel)
-{
-    auto &pipe = channel == StandardOutput ? d->stdoutPipe : d->stderrPipe;
-    if (pipe)
-        pipe->close();
-}
-
-qint64 SharedChildProcess::write(const QByteArray &data)
-{
-    if (!d->stdinPipe || !d->stdinPipe->enqueue(data))
-        return -1;
-    return data.size();
-}
-
-qint64 SharedChildProcess::bytesToWrite() const
-{
-    return d->stdinPipe ? d->stdinPipe->pendingBytes() : 0;
+    d->readChannelClosed[channel] = true;
 }
 
 void SharedChildProcess::closeWriteChannel()
 {
+    d->writeChannelClosing = true;
     if (d->stdinPipe)
         d->stdinPipe->closeWhenDrained();
+}
+
+void SharedChildProcess::setStandardInputFile(const QString &fileName)
+{
+    d->files[0] = {fileName, false};
+}
+
+void SharedChildProcess::setStandardOutputFile(const QString &fileName, OpenMode mode)
+{
+    d->files[1] = {fileName, mode.testFlag(Append)};
+}
+
+void SharedChildProcess::setStandardErrorFile(const QString &fileName, OpenMode mode)
+{
+    d->files[2] = {fileName, mode.testFlag(Append)};
+}
+
+void SharedChildProcess::setStandardOutputProcess(SharedChildProcess *destination)
+{
+    auto pipe = std::make_shared<SharedChild::QtDetail::PipelinePipe>();
+    d->stdoutPipeline = pipe;
+    destination->d->stdinPipeline = std::move(pipe);
+}
+
+std::function<void()> SharedChildProcess::childProcessModifier() const
+{
+    return d->childProcessModifier;
+}
+
+void SharedChildProcess::setChildProcessModifier(const std::function<void()> &modifier)
+{
+    d->childProcessModifier = modifier;
 }
 
 bool SharedChildProcess::newProcessGroup() const
@@ -520,12 +304,6 @@ void SharedChildProcess::setWatchStops(bool enabled)
     d->emitSignal(&SharedChildProcess::watchStopsChanged);
 }
 
-QFuture<SharedChildExitStatus> SharedChildProcess::future() const
-{
-    const std::shared_ptr<Run> run = d->currentRun();
-    return run ? run->future() : QFuture<SharedChildExitStatus>();
-}
-
 bool SharedChildProcess::detachOnDestroy() const
 {
     return d->detachOnDestroy;
@@ -539,7 +317,12 @@ void SharedChildProcess::setDetachOnDestroy(bool detach)
     d->emitSignal(&SharedChildProcess::detachOnDestroyChanged);
 }
 
-SharedChildProcess::State SharedChildProcess::state() const
+SharedChildProcess::ProcessError SharedChildProcess::error() const
+{
+    return d->error;
+}
+
+SharedChildProcess::ProcessState SharedChildProcess::state() const
 {
     return d->state;
 }
@@ -560,57 +343,93 @@ SharedChildExitStatus SharedChildProcess::exitStatus() const
     return d->exitStatus;
 }
 
-QString SharedChildProcess::errorString() const
+int SharedChildProcess::exitCode() const
 {
-    return d->errorString;
+    return d->exitStatus;
 }
 
-bool SharedChildProcess::start()
+QByteArray SharedChildProcess::readAllStandardOutput()
 {
-    if (isRunning()) { // a stopped child is still running
-        d->setError(
-                AlreadyRunning,
-                tr("%1: cannot start, already running (pid %2)").arg(d->program).arg(processId()));
+    const ProcessChannel previous = readChannel();
+    setReadChannel(StandardOutput);
+    QByteArray data = readAll();
+    setReadChannel(previous);
+    return data;
+}
+
+QByteArray SharedChildProcess::readAllStandardError()
+{
+    if (d->processChannelMode == MergedChannels) {
+        qWarning("SharedChildProcess::readAllStandardError: Called with MergedChannels");
+        return {};
+    }
+    const ProcessChannel previous = readChannel();
+    setReadChannel(StandardError);
+    QByteArray data = readAll();
+    setReadChannel(previous);
+    return data;
+}
+
+QString SharedChildProcess::readAllStandardOutputText()
+{
+    return QString::fromUtf8(readAllStandardOutput());
+}
+
+QString SharedChildProcess::readAllStandardErrorText()
+{
+    return QString::fromUtf8(readAllStandardError());
+}
+
+qint64 SharedChildProcess::writeText(const QString &text)
+{
+    return write(text.toUtf8());
+}
+
+bool SharedChildProcess::waitForStarted(int /*msecs*/)
+{
+    // start() spawns synchronously: the child runs or the start failed.
+    return isRunning();
+}
+
+bool SharedChildProcess::waitForReadyRead(int msecs)
+{
+    if (!d->inOwnerThread()) {
+        qWarning("SharedChildProcess::waitForReadyRead: call it in the object's thread");
         return false;
     }
+    if (!isRunning() || d->readChannelClosed[d->readChannel])
+        return false;
+    bool destroyed = false;
+    return d->serviceUntil(SharedChildProcessPrivate::WaitGoal::ReadyRead, deadlineIn(msecs),
+                           destroyed);
+}
 
-    SharedChild::Command command(d->program.toStdString(), toStdStrings(d->arguments));
-    if (!d->workingDirectory.isEmpty())
-        command.setWorkingDirectory(d->workingDirectory.toStdString());
-    if (!d->environment.isEmpty())
-        command.setEnvironment(environmentEntries(d->environment));
-    command.setNewProcessGroup(d->newProcessGroup);
-    command.setKillOnParentDeath(d->killOnParentDeath);
-    command.setStdin(toStdio(d->channels[0]));
-    command.setStdout(toStdio(d->channels[1]));
-    command.setStderr(toStdio(d->channels[2]));
-
-    std::shared_ptr<SharedChild::Child> child;
-    QString failure;
-    try {
-        child = SharedChild::Child::spawn(command);
-    } catch (const std::system_error &error) {
-        failure = QString::fromLocal8Bit(error.what());
+bool SharedChildProcess::waitForBytesWritten(int msecs)
+{
+    if (!d->inOwnerThread()) {
+        qWarning("SharedChildProcess::waitForBytesWritten: call it in the object's thread");
+        return false;
     }
-    auto run = child ? std::make_shared<Run>(child, this, d->watchStops) : nullptr;
-    if (run) {
-        try {
-            SharedChild::QtDetail::Waiter::watch(run);
-        } catch (const std::system_error &error) {
-            // No thread to watch the child with (the process limit): a run that
-            // nobody watches would never finish, so undo the start.
-            child->kill();
-            child->wait();
-            failure = tr("%1: cannot watch the child: %2")
-                              .arg(d->program, QString::fromLocal8Bit(error.what()));
-            run.reset();
-            child.reset();
-        }
-    }
+    if (!isRunning())
+        return false;
+    bool destroyed = false;
+    return d->serviceUntil(SharedChildProcessPrivate::WaitGoal::BytesWritten, deadlineIn(msecs),
+                           destroyed);
+}
 
-    const bool isStarted = run != nullptr;
-    d->startedRun(run, failure); // may destroy the object
-    return isStarted;
+bool SharedChildProcess::waitForFinished(int msecs)
+{
+    const bool ownerThread = d->inOwnerThread();
+    if (ownerThread && d->state == NotRunning)
+        return false;
+    const std::shared_ptr<Run> run = d->currentRun();
+    if (!run)
+        return false;
+    const QPointer<SharedChildProcess> alive(this);
+    const bool finished = d->waitAndDeliver(run, deadlineIn(msecs)).has_value();
+    if (!finished && ownerThread && alive && d->error != Timedout)
+        d->setError(Timedout);
+    return finished;
 }
 
 SharedChildExitStatus SharedChildProcess::wait()
@@ -618,18 +437,116 @@ SharedChildExitStatus SharedChildProcess::wait()
     const std::shared_ptr<Run> run = d->currentRun();
     if (!run)
         return {};
-    return d->waitAndDeliver(run, std::nullopt)->status;
+    const std::optional<SharedChild::QtDetail::Outcome> outcome
+            = d->waitAndDeliver(run, std::nullopt);
+    return outcome ? outcome->status : SharedChildExitStatus();
 }
 
-bool SharedChildProcess::waitForFinished(int msecs)
+QFuture<SharedChildExitStatus> SharedChildProcess::future() const
 {
     const std::shared_ptr<Run> run = d->currentRun();
-    if (!run)
-        return false;
-    const Deadline deadline = msecs < 0
-            ? Deadline()
-            : Deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(msecs));
-    return d->waitAndDeliver(run, deadline).has_value();
+    return run ? run->future() : QFuture<SharedChildExitStatus>();
+}
+
+bool SharedChildProcess::isSequential() const
+{
+    return true;
+}
+
+qint64 SharedChildProcess::bytesAvailable() const
+{
+    return QIODevice::bytesAvailable() + d->currentBuffer().size();
+}
+
+qint64 SharedChildProcess::bytesToWrite() const
+{
+    return d->stdinPipe ? d->stdinPipe->pendingBytes() : 0;
+}
+
+bool SharedChildProcess::canReadLine() const
+{
+    return QIODevice::canReadLine() || d->currentBuffer().hasLine();
+}
+
+void SharedChildProcess::close()
+{
+    const QPointer<SharedChildProcess> alive(this);
+    if (!d->emitSignal(&QIODevice::aboutToClose))
+        return;
+    while (waitForBytesWritten(-1) && alive) { }
+    if (!alive)
+        return;
+    kill();
+    if (isRunning())
+        waitForFinished(-1);
+    if (!alive)
+        return;
+    for (auto &buffer : d->readBuffers)
+        buffer.clear();
+    QIODevice::close();
+}
+
+qint64 SharedChildProcess::readData(char *data, qint64 maxSize)
+{
+    const qint64 count = d->currentBuffer().read(data, maxSize);
+    if (count > 0 || maxSize == 0)
+        return count;
+    return d->state == NotRunning ? -1 : 0; // -1: end of data, as QProcess
+}
+
+qint64 SharedChildProcess::readLineData(char *data, qint64 maxSize)
+{
+    const qint64 count = d->currentBuffer().readLine(data, maxSize);
+    if (count > 0 || maxSize == 0)
+        return count;
+    return d->state == NotRunning ? -1 : 0;
+}
+
+qint64 SharedChildProcess::writeData(const char *data, qint64 size)
+{
+    if (d->writeChannelClosing)
+        return 0; // as QProcess, after closeWriteChannel()
+    if (!d->stdinPipe || !d->stdinPipe->enqueue(QByteArray(data, size)))
+        return -1;
+    return size;
+}
+
+int SharedChildProcess::execute(const QString &program, const QStringList &arguments)
+{
+    SharedChildProcess process;
+    process.setProcessChannelMode(ForwardedChannels);
+    process.setInputChannelMode(ForwardedInputChannel);
+    if (!process.start(program, arguments))
+        return -2;
+    const SharedChildExitStatus status = process.wait();
+    if (!status.isValid())
+        return -2;
+    return status.crashed() ? -1 : status.exitCode();
+}
+
+bool SharedChildProcess::startDetached(const QString &program, const QStringList &arguments,
+                                       const QString &workingDirectory, qint64 *pid)
+{
+    SharedChildProcess process;
+    process.setProgram(program);
+    process.setArguments(arguments);
+    process.setWorkingDirectory(workingDirectory);
+    return process.startDetached(pid);
+}
+
+QStringList SharedChildProcess::systemEnvironment()
+{
+    return QProcess::systemEnvironment();
+}
+
+QString SharedChildProcess::nullDevice()
+{
+    return QProcess::nullDevice();
+}
+
+QStringList SharedChildProcess::splitCommand(QStringView command)
+{
+    return QProcess::splitCommand(command);
 }
 
 SharedChildExitStatus SharedChildProcess::tryWait()

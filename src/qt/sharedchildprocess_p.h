@@ -2,6 +2,7 @@
 #pragma once
 
 #include "posix/pipechannels.h"
+#include "readbuffer.h"
 #include "run.h"
 
 #include <sharedchild/sharedchildprocess.h>
@@ -11,6 +12,11 @@
 #include <array>
 #include <functional>
 #include <mutex>
+#include <type_traits>
+
+namespace SharedChild::QtDetail {
+struct PipelinePipe;
+}
 
 // Every signal of SharedChildProcess is emitted here, through emitSignal(),
 // and every function that may emit returns whether the object still exists
@@ -19,24 +25,38 @@
 class SharedChildProcessPrivate
 {
 public:
+    using Process = SharedChildProcess;
+
     explicit SharedChildProcessPrivate(SharedChildProcess *q) : q(q) { }
+    ~SharedChildProcessPrivate();
     static SharedChildProcessPrivate *get(SharedChildProcess *q) { return q->d.get(); }
 
-    /// Emits `signal`; false when a slot destroyed the object.
-    template<typename... Parameters, typename... Arguments>
-    bool emitSignal(void (SharedChildProcess::*signal)(Parameters...), Arguments &&...arguments)
+    /// Emits `signal` (ours or QIODevice's); false when a slot destroyed the object.
+    template<typename Class, typename... Parameters, typename... Arguments>
+    bool emitSignal(void (Class::*signal)(Parameters...), Arguments &&...arguments)
     {
+        static_assert(std::is_base_of_v<Class, SharedChildProcess>);
         const QPointer<SharedChildProcess> alive(q);
         (q->*signal)(std::forward<Arguments>(arguments)...);
         return !alive.isNull();
     }
 
-    /// Owner's thread: emits finished() for `run` unless it was emitted
-    /// already or a newer run has started since.
-    void finishRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run);
+    // --- Starting (processstart.cpp) ---
+    /// start() once the state allows it: opens the device, spawns, emits.
+    bool start(QIODevice::OpenMode mode);
+    /// The core's Command for the current settings.
+    SharedChild::Command command() const;
     /// Owner's thread: the part of start() after the spawn, given the new run
     /// (null when the spawn failed, with `failure` saying why).
     void startedRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run, const QString &failure);
+    void openPipes(SharedChild::Child &child);
+    /// startDetached() once the state allows it.
+    bool startDetached(qint64 *pid);
+
+    // --- Finishing and signals of a run (sharedchildprocess_p.cpp) ---
+    /// Owner's thread: emits finished() for `run` unless it was emitted
+    /// already or a newer run has started since.
+    void finishRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run);
     /// Owner's thread: the waiter saw `run`'s child stop (a signal) or continue.
     void applyStop(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
                    std::optional<int> stopSignal);
@@ -48,55 +68,91 @@ public:
     /// Any thread: applies `send` to the current child; failures become warnings.
     void signalChild(const char *what, const std::function<void(SharedChild::Child &)> &send);
     // Owner's thread; each returns false when a slot destroyed the object.
-    bool setError(SharedChildProcess::ProcessError error, const QString &message);
-    bool setState(SharedChildProcess::State state);
-    /// Reads what `channel`'s pipe has now and emits its readyRead signal if that got bytes.
-    bool readOutput(SharedChildProcess::ReadChannel channel);
+    /// Sets error() and errorString() without emitting errorOccurred (a timeout).
+    bool setError(SharedChildProcess::ProcessError error, const QString &message = {});
+    bool setErrorAndEmit(SharedChildProcess::ProcessError error, const QString &message = {});
+    bool setState(SharedChildProcess::ProcessState state);
+
+    // --- The pipes (processio.cpp) ---
+    struct ReadReport
+    {
+        bool alive = true; // false: a slot destroyed the object
+        bool gotData = false; // the pipe had bytes (kept, or discarded after closeReadChannel)
+        bool readyReadEmitted = false; // the current read channel got data
+    };
+    /// Reads what `channel`'s pipe has now and emits its signals if that got bytes.
+    ReadReport readOutput(SharedChildProcess::ProcessChannel channel);
+    struct WriteReport
+    {
+        bool alive = true;
+        bool wrote = false;
+        bool failed = false;
+    };
     /// Writes what stdin's pipe takes now; emits bytesWritten, or the error.
-    bool writeInput();
-    /// Services every pipe that has something to do (poll said one is ready).
-    bool servicePipes();
+    WriteReport writeInput();
     /// Reads the output pipes to their end, then closes all pipes: everything
     /// the child wrote before it exited reaches readyRead before finished().
     bool drainAndClosePipes();
+    bool hasOpenPipes() const;
+    /// The read channel whose data read() returns (stdout when merged).
+    SharedChild::QtDetail::ReadBuffer &currentBuffer();
+    const SharedChild::QtDetail::ReadBuffer &currentBuffer() const;
 
-    /// Owner's thread: waits for `run` while servicing its pipes. When a slot
-    /// destroys the object meanwhile, goes on waiting without the pipes and
-    /// sets `destroyed`; the caller must then not touch the object.
-    std::optional<SharedChild::QtDetail::Outcome>
-    waitServicingPipes(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
-                       SharedChild::QtDetail::Deadline deadline, bool &destroyed);
+    // --- Waiting (processwait.cpp) ---
+    enum class WaitGoal { ReadyRead, BytesWritten, Finished };
+    /// Owner's thread, while a child runs: services the pipes until `goal`
+    /// is reached (true), the deadline passes (error() Timedout) or the run
+    /// ends (true only for Finished). `destroyed` is set when a slot
+    /// destroyed the object; the caller must then return at once.
+    bool serviceUntil(WaitGoal goal, SharedChild::QtDetail::Deadline deadline, bool &destroyed);
     /// Any thread: waits for `run` until `deadline` and delivers its outcome;
     /// in the owner's thread, finished() is emitted before it returns.
     std::optional<SharedChild::QtDetail::Outcome>
     waitAndDeliver(const std::shared_ptr<SharedChild::QtDetail::Run> &run,
                    SharedChild::QtDetail::Deadline deadline);
-    bool hasOpenPipes() const;
-    void openPipes(SharedChild::Child &child);
+    bool inOwnerThread() const;
 
     SharedChildProcess *const q;
+
+    // Settings for the next start; owner's thread.
     QString program;
     QStringList arguments;
     QString workingDirectory;
-    QStringList environment;
+    QProcessEnvironment environment{QProcessEnvironment::InheritFromParent};
+    SharedChildProcess::ProcessChannelMode processChannelMode
+            = SharedChildProcess::SeparateChannels;
+    SharedChildProcess::InputChannelMode inputChannelMode = SharedChildProcess::ManagedInputChannel;
+    struct FileRedirect
+    {
+        QString file; // empty: none
+        bool append = false;
+    };
+    std::array<FileRedirect, 3> files; // stdin, stdout, stderr
+    // setStandardOutputProcess(): the pipe shared with the other end, made
+    // when the first of the two starts. Owner's thread (both objects must
+    // live in one thread, as with QProcess).
+    std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdoutPipeline;
+    std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdinPipeline;
+    std::function<void()> childProcessModifier;
     bool detachOnDestroy = false;
     bool newProcessGroup = false;
     bool killOnParentDeath = false;
     bool watchStops = false;
-    struct ChannelSetting
-    {
-        SharedChildProcess::ChannelMode mode = SharedChildProcess::InheritChannel;
-        QString file;
-    };
-    std::array<ChannelSetting, 3> channels; // stdin, stdout, stderr
 
-    // Owner's thread only.
-    SharedChildProcess::State state = SharedChildProcess::NotRunning;
+    // The current run's state; owner's thread only.
+    SharedChildProcess::ProcessState state = SharedChildProcess::NotRunning;
+    SharedChildProcess::ProcessError error = SharedChildProcess::UnknownError;
+    bool hasErrorString = false; // QIODevice's errorString() was set by us
+    SharedChildProcess::ProcessChannel readChannel = SharedChildProcess::StandardOutput;
     // Counts start() calls, so that a start() from a slot can tell an outer
     // emission sequence that its run is no longer the current one.
     quint64 starts = 0;
     SharedChildExitStatus exitStatus;
-    QString errorString;
+    std::array<SharedChild::QtDetail::ReadBuffer, 2> readBuffers; // stdout, stderr
+    std::array<bool, 2> readChannelClosed{}; // closeReadChannel(): discard from now on
+    bool writeChannelClosing = false;
+    bool emittingReadyRead = false;
+    bool emittingBytesWritten = false;
     std::unique_ptr<SharedChild::QtDetail::InputPipe> stdinPipe;
     std::unique_ptr<SharedChild::QtDetail::OutputPipe> stdoutPipe;
     std::unique_ptr<SharedChild::QtDetail::OutputPipe> stderrPipe;

@@ -13,7 +13,7 @@ TestCase {
         SharedChildProcess {
             // Bindings, as an application would write them.
             readonly property string stateName: state === SharedChildProcess.Running ? "running"
-                                              : state === SharedChildProcess.Finished ? "finished"
+                                              : exitStatus.valid ? "finished"
                                               : "not running"
             readonly property string pidText: processId > 0 ? String(processId) : ""
             readonly property string statusText: exitStatus.valid ? exitStatus.text : ""
@@ -45,8 +45,9 @@ TestCase {
         compare(started.count, 1)
         compare(running.count, 1)
         compare(running.signalArguments[0][0], true)
-        compare(state.count, 1)
-        compare(state.signalArguments[0][0], SharedChildProcess.Running)
+        compare(state.count, 2)
+        compare(state.signalArguments[0][0], SharedChildProcess.Starting)
+        compare(state.signalArguments[1][0], SharedChildProcess.Running)
         compare(pid.count, 1)
         verify(process.processId > 0)
         compare(pid.signalArguments[0][0], process.processId)
@@ -55,11 +56,12 @@ TestCase {
 
         const firstPid = process.processId
         process.kill()
-        tryCompare(process, "state", SharedChildProcess.Finished, 30000)
+        tryCompare(process, "stateName", "finished", 30000)
+        compare(process.state, SharedChildProcess.NotRunning) // as QProcess after a run
         compare(running.count, 2)
         compare(running.signalArguments[1][0], false)
-        compare(state.count, 2)
-        compare(state.signalArguments[1][0], SharedChildProcess.Finished)
+        compare(state.count, 3)
+        compare(state.signalArguments[2][0], SharedChildProcess.NotRunning)
         compare(status.count, 1)
         compare(process.stateName, "finished")
         compare(process.statusText, "killed by signal 9 (SIGKILL)")

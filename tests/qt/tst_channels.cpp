@@ -72,7 +72,7 @@ private Q_SLOTS:
     void badChannelSetupFailsToStart();
     void hundredMebibytesEachWayWithBoundedMemory();
     void waitForFinishedServicesPipes();
-    void closingOurReadEndGivesTheChildSigpipe();
+    void closeReadChannelDiscardsAndLeavesTheChildAlone();
     void writingToAChildThatStoppedReading();
     void childClosingItsStdoutEarly();
 };
@@ -81,10 +81,8 @@ void tst_Channels::echoThroughPipes()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("echo")});
-    process.setStandardInputMode(SharedChildProcess::PipeChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
     QSignalSpy finished(&process, &SharedChildProcess::finished);
-    QVERIFY(process.start());
+    QVERIFY(process.start()); // pipes by default, as QProcess
     QCOMPARE(process.write("hello\n"), 6);
     QCOMPARE(process.write("world\n"), 6);
     process.closeWriteChannel();
@@ -92,16 +90,14 @@ void tst_Channels::echoThroughPipes()
     QVERIFY(process.exitStatus().success());
     QCOMPARE(process.readAllStandardOutput(), QByteArray("hello\nworld\n"));
     QCOMPARE(process.readAllStandardOutput(), QByteArray()); // read once
-    QCOMPARE(process.write("late"), -1); // stdin is closed
+    QCOMPARE(process.write("late"), 0); // as QProcess after closeWriteChannel()
 }
 
 void tst_Channels::everyReadyReadComesBeforeFinished()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("stream"), QStringLiteral("2")});
-    process.setStandardInputMode(SharedChildProcess::NullChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::PipeChannel);
+    process.setStandardInputFile(SharedChildProcess::nullDevice());
     QStringList events;
     qint64 out = 0;
     qint64 err = 0;
@@ -129,21 +125,27 @@ void tst_Channels::stderrSeparateAndMerged()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("stream"), QStringLiteral("1")});
-    process.setStandardInputMode(SharedChildProcess::NullChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::MergedWithStdoutChannel);
+    process.setStandardInputFile(SharedChildProcess::nullDevice());
+    process.setProcessChannelMode(SharedChildProcess::MergedChannels);
     QVERIFY(process.start());
     QVERIFY(process.waitForFinished(30000));
     QCOMPARE(process.readAllStandardOutput().size(), 2 * mebibyte);
+    QTest::ignoreMessage(QtWarningMsg,
+                         "SharedChildProcess::readAllStandardError: Called with MergedChannels");
     QCOMPARE(process.readAllStandardError().size(), 0);
+
+    process.setProcessChannelMode(SharedChildProcess::SeparateChannels);
+    QVERIFY(process.start());
+    QVERIFY(process.waitForFinished(30000));
+    QCOMPARE(process.readAllStandardOutput().size(), mebibyte);
+    QCOMPARE(process.readAllStandardError().size(), mebibyte);
 }
 
 void tst_Channels::nullDevice()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("echo")});
-    process.setStandardInputMode(SharedChildProcess::NullChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
+    process.setStandardInputFile(SharedChildProcess::nullDevice());
     QVERIFY(process.start());
     QVERIFY(process.waitForFinished(10000));
     QVERIFY(process.exitStatus().success());
@@ -160,13 +162,13 @@ void tst_Channels::filesTruncateAppendAndInput()
 
     SharedChildProcess process;
     configure(process, {QStringLiteral("echo")});
-    process.setStandardInputMode(SharedChildProcess::FileChannel, input);
-    process.setStandardOutputMode(SharedChildProcess::FileChannel, output);
+    process.setStandardInputFile(input);
+    process.setStandardOutputFile(output);
     QVERIFY(process.start());
     QVERIFY(process.wait().success());
     QCOMPARE(readFile(output), QByteArray("from a file\n"));
 
-    process.setStandardOutputMode(SharedChildProcess::AppendFileChannel, output);
+    process.setStandardOutputFile(output, QIODevice::Append);
     QVERIFY(process.start());
     QVERIFY(process.wait().success());
     QCOMPARE(readFile(output), QByteArray("from a file\nfrom a file\n"));
@@ -176,8 +178,7 @@ void tst_Channels::badChannelSetupFailsToStart()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("echo")});
-    process.setStandardInputMode(SharedChildProcess::FileChannel,
-                                 QStringLiteral("/nonexistent/input-file"));
+    process.setStandardInputFile(QStringLiteral("/nonexistent/input-file"));
     QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
     QVERIFY(!process.start());
     QCOMPARE(errors.size(), 1);
@@ -186,9 +187,12 @@ void tst_Channels::badChannelSetupFailsToStart()
     QVERIFY2(process.errorString().contains(QStringLiteral("stdin")),
              qPrintable(process.errorString()));
 
-    process.setStandardInputMode(SharedChildProcess::InheritChannel);
-    process.setStandardOutputMode(SharedChildProcess::MergedWithStdoutChannel);
-    QVERIFY(!process.start()); // only stderr can merge into stdout
+    QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
+
+    process.setStandardInputFile({});
+    process.setStandardOutputFile(QStringLiteral("/nonexistent/output-file"));
+    QVERIFY(!process.start());
+    QCOMPARE(errors.size(), 2);
     QVERIFY2(process.errorString().contains(QStringLiteral("stdout")),
              qPrintable(process.errorString()));
 }
@@ -199,9 +203,6 @@ void tst_Channels::hundredMebibytesEachWayWithBoundedMemory()
     const QByteArray chunk(static_cast<int>(mebibyte), 'i');
     SharedChildProcess process;
     configure(process, {QStringLiteral("stream"), QString::number(total / mebibyte)});
-    process.setStandardInputMode(SharedChildProcess::PipeChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::PipeChannel);
 
     qint64 sent = 0;
     qint64 out = 0;
@@ -241,9 +242,6 @@ void tst_Channels::waitForFinishedServicesPipes()
     // itself must keep all three pipes moving, or the child blocks for ever.
     SharedChildProcess process;
     configure(process, {QStringLiteral("stream"), QStringLiteral("8")});
-    process.setStandardInputMode(SharedChildProcess::PipeChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::PipeChannel);
     QVERIFY(process.start());
     process.write(QByteArray(static_cast<int>(8 * mebibyte), 'i'));
     process.closeWriteChannel();
@@ -253,20 +251,27 @@ void tst_Channels::waitForFinishedServicesPipes()
     QCOMPARE(process.readAllStandardError().size(), 8 * mebibyte);
 }
 
-void tst_Channels::closingOurReadEndGivesTheChildSigpipe()
+void tst_Channels::closeReadChannelDiscardsAndLeavesTheChildAlone()
 {
+    // As QProcess: what the child writes from now on is read and dropped, so
+    // it neither blocks on a full pipe nor dies of SIGPIPE.
     SharedChildProcess process;
-    configure(process, {QStringLiteral("stream"), QStringLiteral("100")});
-    process.setStandardInputMode(SharedChildProcess::NullChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::NullChannel);
+    configure(process, {QStringLiteral("stream"), QStringLiteral("20")});
+    process.setStandardInputFile(SharedChildProcess::nullDevice());
+    process.setStandardErrorFile(SharedChildProcess::nullDevice());
     QSignalSpy readyRead(&process, &SharedChildProcess::readyReadStandardOutput);
     QSignalSpy finished(&process, &SharedChildProcess::finished);
     QVERIFY(process.start());
     QVERIFY(readyRead.wait(10000));
     process.closeReadChannel(SharedChildProcess::StandardOutput);
-    QVERIFY(finished.wait(10000));
-    QCOMPARE(process.exitStatus().signalNumber(), SIGPIPE);
+    const qint64 keptBefore = process.bytesAvailable();
+    const qsizetype signalsBefore = readyRead.size();
+    QVERIFY(finished.wait(30000));
+    QVERIFY(process.exitStatus().exitedNormally()); // exit 1: its stdin was empty
+    QCOMPARE(process.exitStatus().exitCode(), 1);
+    QCOMPARE(readyRead.size(), signalsBefore);
+    QCOMPARE(process.bytesAvailable(), keptBefore); // what was read before stays readable
+    QVERIFY(!process.waitForReadyRead(0));
 }
 
 void tst_Channels::writingToAChildThatStoppedReading()
@@ -280,7 +285,6 @@ void tst_Channels::writingToAChildThatStoppedReading()
     configure(process,
               {QStringLiteral("--ready"), ready, QStringLiteral("close-stdin"),
                QStringLiteral("1000")});
-    process.setStandardInputMode(SharedChildProcess::PipeChannel);
     QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
     QVERIFY(process.start());
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), 10000); // its stdin is closed now
@@ -301,7 +305,6 @@ void tst_Channels::childClosingItsStdoutEarly()
 {
     SharedChildProcess process;
     configure(process, {QStringLiteral("close-stdout"), QStringLiteral("0.3")});
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
     QSignalSpy finished(&process, &SharedChildProcess::finished);
     QVERIFY(process.start());
     QVERIFY(finished.wait(10000));

@@ -46,9 +46,8 @@ void configureWithPipes(SharedChildProcess &process, const std::string &helper)
 {
     process.setProgram(QString::fromStdString(helper));
     process.setArguments({QStringLiteral("exit"), QStringLiteral("0")});
-    process.setStandardInputMode(SharedChildProcess::PipeChannel);
-    process.setStandardOutputMode(SharedChildProcess::PipeChannel);
-    process.setStandardErrorMode(SharedChildProcess::PipeChannel);
+    // QProcess's default: three pipes.
+    process.setProcessChannelMode(SharedChildProcess::SeparateChannels);
 }
 
 int lowestFreeDescriptor()
@@ -159,6 +158,9 @@ void FdLimit::run()
     auto sentinel = std::make_unique<SharedChildProcess>();
     sentinel->setProgram(QString::fromStdString(m_helper));
     sentinel->setArguments({QStringLiteral("sleep"), QStringLiteral("120")});
+    // No pipes: the headroom below counts descriptors for the children under test.
+    sentinel->setProcessChannelMode(SharedChildProcess::ForwardedChannels);
+    sentinel->setInputChannelMode(SharedChildProcess::ForwardedInputChannel);
     if (!sentinel->start()) {
         m_failures.add("the sentinel child did not start: "
                        + sentinel->errorString().toStdString());

@@ -8,13 +8,16 @@ namespace SharedChildStress {
 
 bool awaitFinishedSignal(SharedChildProcess &process, std::chrono::milliseconds timeout)
 {
-    if (process.state() == SharedChildProcess::Finished)
+    const auto finished = [&process] {
+        return process.state() == SharedChildProcess::NotRunning && process.exitStatus().isValid();
+    };
+    if (finished())
         return true;
     QEventLoop loop;
     QObject::connect(&process, &SharedChildProcess::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(timeout, &loop, &QEventLoop::quit);
     loop.exec();
-    return process.state() == SharedChildProcess::Finished;
+    return finished();
 }
 
 } // namespace SharedChildStress

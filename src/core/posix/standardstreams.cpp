@@ -92,6 +92,13 @@ void openStandardStreams(const Command &command, SpawnPlan &plan)
             }
             plan.mergeStderrIntoStdout = true;
             break;
+        case Stdio::Kind::Descriptor:
+            // A copy, above the standard numbers, that the child dup2()s as any other source.
+            plan.childEnds[stream]
+                    = FileDescriptor(::fcntl(stdio.nativeDescriptor(), F_DUPFD_CLOEXEC, 3));
+            if (!plan.childEnds[stream])
+                fail(command, stream, "use the given descriptor");
+            break;
         }
     }
 }

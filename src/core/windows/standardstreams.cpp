@@ -36,6 +36,16 @@ FileDescriptor duplicateOwn(const Command &command, int stream)
     return FileDescriptor(duplicate);
 }
 
+// A copy of the caller's descriptor that the child can inherit while ours stays as it is.
+FileDescriptor duplicateGiven(const Command &command, int stream, HANDLE given)
+{
+    HANDLE duplicate = nullptr;
+    if (!::DuplicateHandle(::GetCurrentProcess(), given, ::GetCurrentProcess(), &duplicate, 0,
+                           FALSE, DUPLICATE_SAME_ACCESS))
+        throwLastWin32Error(failure(command, stream, "duplicate the given descriptor"));
+    return FileDescriptor(duplicate);
+}
+
 FileDescriptor openFile(const Command &command, int stream, const Stdio &stdio)
 {
     const bool null = stdio.kind() == Stdio::Kind::Null;
@@ -103,6 +113,9 @@ StandardStreams::StandardStreams(const Command &command)
             if (stream != 2)
                 throwErrno(EINVAL, failure(command, stream, "merge with stdout"));
             m_mergeStderrIntoStdout = true;
+            break;
+        case Stdio::Kind::Descriptor:
+            m_childEnds[stream] = duplicateGiven(command, stream, stdio.nativeDescriptor());
             break;
         }
     }

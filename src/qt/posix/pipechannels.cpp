@@ -61,38 +61,34 @@ OutputPipe::OutputPipe(FileDescriptor fd, std::function<void()> onReadable) : m_
                      std::move(onReadable));
 }
 
-bool OutputPipe::readAvailable()
+OutputPipe::ReadResult OutputPipe::readAvailable(ReadBuffer &into)
 {
     // At most readLimit per call: a child that writes faster than we read must
     // not grow the buffer between two readyRead signals without bound.
-    qsizetype total = 0;
-    while (m_fd.isValid() && total < readLimit) {
-        const qsizetype oldSize = m_buffer.size();
-        m_buffer.resize(oldSize + readChunk);
-        const ssize_t got = ::read(m_fd.get(), m_buffer.data() + oldSize, readChunk);
-        m_buffer.resize(oldSize + std::max<ssize_t>(got, 0));
+    ReadResult result;
+    while (m_fd.isValid() && result.bytes < readLimit) {
+        char *space = into.reserve(readChunk);
+        const ssize_t got = ::read(m_fd.get(), space, readChunk);
+        into.chop(readChunk - std::max<ssize_t>(got, 0));
         if (got > 0) {
-            total += got;
+            result.bytes += got;
             continue;
         }
         if (got < 0 && errno == EINTR)
             continue;
-        if (got == 0 || errno != EAGAIN)
+        if (got < 0 && errno != EAGAIN)
+            result.error = errno;
+        if (got == 0 || result.error != 0)
             close();
         break;
     }
-    return total > 0;
+    return result;
 }
 
 void OutputPipe::close()
 {
     m_notifier.reset();
     m_fd.close();
-}
-
-QByteArray OutputPipe::takeAll()
-{
-    return std::exchange(m_buffer, {});
 }
 
 InputPipe::InputPipe(FileDescriptor fd, std::function<void()> onWritable) : m_fd(std::move(fd))

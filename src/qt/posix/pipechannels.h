@@ -7,6 +7,8 @@
 // is ready and report what a read or write did, and the private class emits
 // the signals, so that a slot deleting the object never returns into pipe code.
 
+#include "../readbuffer.h"
+
 #include <sharedchild/filedescriptor.h>
 
 #include <QByteArray>
@@ -27,17 +29,20 @@ public:
 
     bool isOpen() const { return m_fd.isValid(); }
     int descriptor() const { return m_fd.get(); }
-    /// Reads what is available now (a bounded amount), closing the pipe at end
-    /// of file; true when that got bytes.
-    bool readAvailable();
-    /// Closes without reading further; what was read stays in takeAll().
+
+    struct ReadResult
+    {
+        qint64 bytes = 0;
+        int error = 0; // errno of a failed read; the pipe is closed then
+    };
+    /// Appends what is available now (a bounded amount) to `into`, closing
+    /// the pipe at end of file or on an error.
+    ReadResult readAvailable(ReadBuffer &into);
     void close();
-    QByteArray takeAll();
 
 private:
     FileDescriptor m_fd;
     std::unique_ptr<QSocketNotifier> m_notifier;
-    QByteArray m_buffer;
 };
 
 /// The write end of a stdin pipe, with a buffer of data not yet accepted.

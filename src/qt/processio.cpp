@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// The object's side of the pipes: reading into the channel buffers, writing
+// stdin, and the signals that tell the user about both, as QProcess emits them.
+#include "sharedchildprocess_p.h"
+
+#include <cstring>
+
+using SharedChild::QtDetail::OutputPipe;
+using SharedChild::QtDetail::ReadBuffer;
+
+SharedChildProcessPrivate::ReadReport
+SharedChildProcessPrivate::readOutput(SharedChildProcess::ProcessChannel channel)
+{
+    const bool isStdout = channel == SharedChildProcess::StandardOutput;
+    OutputPipe *pipe = isStdout ? stdoutPipe.get() : stderrPipe.get();
+    ReadReport report;
+    if (!pipe || !pipe->isOpen())
+        return report;
+    ReadBuffer &buffer = readBuffers[channel];
+    const OutputPipe::ReadResult result = pipe->readAvailable(buffer);
+    report.gotData = result.bytes > 0;
+    if (readChannelClosed[channel])
+        buffer.chop(result.bytes);
+    if (result.error != 0) {
+        report.alive = setErrorAndEmit(
+                SharedChildProcess::ReadError,
+                SharedChildProcess::tr("%1: cannot read from %2: %3")
+                        .arg(program, isStdout ? u"stdout" : u"stderr",
+                             QString::fromLocal8Bit(std::strerror(result.error))));
+        if (!report.alive)
+            return report;
+    }
+    if (result.bytes == 0 || readChannelClosed[channel])
+        return report;
+
+    if (channel == readChannel) {
+        report.readyReadEmitted = true;
+        // As QProcess: a slot that waits for more data inside readyRead gets
+        // it without a nested readyRead.
+        if (!emittingReadyRead) {
+            emittingReadyRead = true;
+            if (!emitSignal(&QIODevice::readyRead)) {
+                report.alive = false;
+                return report;
+            }
+            emittingReadyRead = false;
+        }
+    }
+    report.alive = emitSignal(&QIODevice::channelReadyRead, int(channel))
+            && emitSignal(isStdout ? &SharedChildProcess::readyReadStandardOutput
+                                   : &SharedChildProcess::readyReadStandardError);
+    return report;
+}
+
+SharedChildProcessPrivate::WriteReport SharedChildProcessPrivate::writeInput()
+{
+    WriteReport report;
+    if (!stdinPipe || !stdinPipe->isOpen() || !stdinPipe->hasPending())
+        return report;
+    const SharedChild::QtDetail::InputPipe::WriteResult result = stdinPipe->writeSome();
+    if (result.written > 0) {
+        report.wrote = true;
+        if (!emittingBytesWritten) {
+            emittingBytesWritten = true;
+            if (!emitSignal(&QIODevice::bytesWritten, result.written)) {
+                report.alive = false;
+                return report;
+            }
+            emittingBytesWritten = false;
+        }
+        if (!emitSignal(&QIODevice::channelBytesWritten, 0, result.written)) {
+            report.alive = false;
+            return report;
+        }
+    }
+    if (result.error != 0) {
+        report.failed = true;
+        report.alive = setErrorAndEmit(
+                SharedChildProcess::WriteError,
+                SharedChildProcess::tr("%1: cannot write to stdin: %2")
+                        .arg(program, QString::fromLocal8Bit(std::strerror(result.error))));
+    }
+    return report;
+}
+
+bool SharedChildProcessPrivate::drainAndClosePipes()
+{
+    for (const auto channel :
+         {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
+        // Each read is bounded, so a slot can consume the data between two of them.
+        for (;;) {
+            const ReadReport report = readOutput(channel);
+            if (!report.alive)
+                return false;
+            if (!report.gotData)
+                break;
+        }
+        if (auto &pipe = channel == SharedChildProcess::StandardOutput ? stdoutPipe : stderrPipe)
+            pipe->close();
+    }
+    if (stdinPipe)
+        stdinPipe->close();
+    return true;
+}
+
+bool SharedChildProcessPrivate::hasOpenPipes() const
+{
+    return (stdinPipe && stdinPipe->isOpen()) || (stdoutPipe && stdoutPipe->isOpen())
+            || (stderrPipe && stderrPipe->isOpen());
+}
+
+ReadBuffer &SharedChildProcessPrivate::currentBuffer()
+{
+    return readBuffers[readChannel];
+}
+
+const ReadBuffer &SharedChildProcessPrivate::currentBuffer() const
+{
+    return readBuffers[readChannel];
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// Starting a run: the core Command from QProcess-style settings, the spawn,
+// and the signals of a start, in QProcess's order.
+#include "pipeline.h"
+#include "sharedchildprocess_p.h"
+#include "waiter.h"
+
+using SharedChild::Stdio;
+using SharedChild::QtDetail::InputPipe;
+using SharedChild::QtDetail::OutputPipe;
+using SharedChild::QtDetail::Run;
+
+namespace {
+
+std::vector<std::string> toStdStrings(const QStringList &list)
+{
+    std::vector<std::string> result;
+    result.reserve(static_cast<std::size_t>(list.size()));
+    for (const QString &entry : list)
+        result.push_back(entry.toStdString());
+    return result;
+}
+
+Stdio fileStdio(const SharedChildProcessPrivate::FileRedirect &redirect)
+{
+    return redirect.append ? Stdio::appendFile(redirect.file.toStdString())
+                           : Stdio::file(redirect.file.toStdString());
+}
+
+} // namespace
+
+SharedChild::Command SharedChildProcessPrivate::command() const
+{
+    using Process = SharedChildProcess;
+    SharedChild::Command command(program.toStdString(), toStdStrings(arguments));
+    if (!workingDirectory.isEmpty())
+        command.setWorkingDirectory(workingDirectory.toStdString());
+    if (!environment.inheritsFromParent())
+        command.setEnvironment(toStdStrings(environment.toStringList()));
+    command.setNewProcessGroup(newProcessGroup);
+    command.setKillOnParentDeath(killOnParentDeath);
+
+    // As QProcess: a file or a pipeline wins over the channel modes.
+    if (!files[0].file.isEmpty())
+        command.setStdin(Stdio::file(files[0].file.toStdString()));
+    else if (stdinPipeline)
+        command.setStdin(Stdio::descriptor(stdinPipeline->readEnd.get()));
+    else if (inputChannelMode == Process::ForwardedInputChannel)
+        command.setStdin(Stdio::inherit());
+    else
+        command.setStdin(Stdio::pipe());
+
+    const bool forwardOut = processChannelMode == Process::ForwardedChannels
+            || processChannelMode == Process::ForwardedOutputChannel;
+    if (!files[1].file.isEmpty())
+        command.setStdout(fileStdio(files[1]));
+    else if (stdoutPipeline)
+        command.setStdout(Stdio::descriptor(stdoutPipeline->writeEnd.get()));
+    else
+        command.setStdout(forwardOut ? Stdio::inherit() : Stdio::pipe());
+
+    const bool forwardErr = processChannelMode == Process::ForwardedChannels
+            || processChannelMode == Process::ForwardedErrorChannel;
+    if (!files[2].file.isEmpty())
+        command.setStderr(fileStdio(files[2]));
+    else if (processChannelMode == Process::MergedChannels)
+        command.setStderr(Stdio::mergeWithStdout());
+    else
+        command.setStderr(forwardErr ? Stdio::inherit() : Stdio::pipe());
+    return command;
+}
+
+void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
+{
+    if (SharedChild::FileDescriptor in = child.takeStdin())
+        stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
+    if (SharedChild::FileDescriptor out = child.takeStdout()) {
+        stdoutPipe = std::make_unique<OutputPipe>(
+                std::move(out), [this] { readOutput(SharedChildProcess::StandardOutput); });
+    }
+    if (SharedChild::FileDescriptor err = child.takeStderr()) {
+        stderrPipe = std::make_unique<OutputPipe>(
+                std::move(err), [this] { readOutput(SharedChildProcess::StandardError); });
+    }
+}
+
+bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
+{
+    using Process = SharedChildProcess;
+    // As QProcess: a direction with no pipe is not open, and output nobody
+    // reads goes to the null device rather than to a pipe that fills up.
+    const bool stdinIsPipe = files[0].file.isEmpty() && !stdinPipeline
+            && inputChannelMode == Process::ManagedInputChannel;
+    const bool merged = processChannelMode == Process::MergedChannels;
+    const bool stdoutIsPipe = files[1].file.isEmpty() && !stdoutPipeline
+            && processChannelMode != Process::ForwardedChannels
+            && processChannelMode != Process::ForwardedOutputChannel;
+    const bool stderrIsPipe = files[2].file.isEmpty() && !merged
+            && processChannelMode != Process::ForwardedChannels
+            && processChannelMode != Process::ForwardedErrorChannel;
+    if (!stdinIsPipe)
+        mode &= ~QIODevice::WriteOnly;
+    if (!stdoutIsPipe && !stderrIsPipe)
+        mode &= ~QIODevice::ReadOnly;
+    if (mode == QIODevice::NotOpen)
+        mode = QIODevice::Unbuffered;
+    if (!(mode & QIODevice::ReadOnly)) {
+        if (stdoutIsPipe)
+            files[1] = {Process::nullDevice(), false};
+        if (stderrIsPipe)
+            files[2] = {Process::nullDevice(), false};
+    }
+    q->QIODevice::open(mode);
+
+    for (auto &buffer : readBuffers)
+        buffer.clear();
+    readChannelClosed = {};
+    writeChannelClosing = false;
+    stdinPipe.reset();
+    stdoutPipe.reset();
+    stderrPipe.reset();
+    error = Process::UnknownError;
+    const quint64 thisStart = ++starts;
+    if (hasErrorString) {
+        hasErrorString = false;
+        q->setErrorString({});
+        if (!emitSignal(&Process::errorStringChanged) || starts != thisStart)
+            return false;
+    }
+    if (!setState(Process::Starting) || starts != thisStart)
+        return false;
+
+    std::shared_ptr<SharedChild::Child> child;
+    QString failure;
+    try {
+        for (const auto &pipeline : {stdinPipeline, stdoutPipeline}) {
+            if (pipeline && !pipeline->made) {
+                auto [readEnd, writeEnd] = SharedChild::makePipe();
+                pipeline->readEnd = std::move(readEnd);
+                pipeline->writeEnd = std::move(writeEnd);
+                pipeline->made = true;
+            }
+        }
+        child = SharedChild::Child::spawn(command());
+    } catch (const std::system_error &spawnError) {
+        failure = QString::fromLocal8Bit(spawnError.what());
+    }
+    // The pipeline's ends now live in the child (or the spawn failed, and
+    // QProcess closes them then too).
+    if (stdinPipeline)
+        stdinPipeline->readEnd.close();
+    if (stdoutPipeline)
+        stdoutPipeline->writeEnd.close();
+
+    auto newRun = child ? std::make_shared<Run>(child, q, watchStops) : nullptr;
+    if (newRun) {
+        try {
+            SharedChild::QtDetail::Waiter::watch(newRun);
+        } catch (const std::system_error &watchError) {
+            // No thread to watch the child with (the process limit): a run that
+            // nobody watches would never finish, so undo the start.
+            child->kill();
+            child->wait();
+            failure = SharedChildProcess::tr("%1: cannot watch the child: %2")
+                              .arg(program, QString::fromLocal8Bit(watchError.what()));
+            newRun.reset();
+        }
+    }
+    const bool isStarted = newRun != nullptr;
+    startedRun(newRun, failure); // may destroy the object
+    return isStarted;
+}
+
+void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
+                                           const QString &failure)
+{
+    const quint64 thisStart = starts;
+    const qint64 oldProcessId = q->processId();
+    const bool hadStatus = exitStatus.isValid();
+    {
+        std::lock_guard lock(runMutex);
+        run = newRun;
+        processId = newRun ? newRun->child()->id() : 0;
+    }
+    exitStatus = {};
+    if (newRun)
+        openPipes(*newRun->child());
+
+    // The object is complete before the first signal. Each signal may destroy
+    // it or start it again; after a newer start() its signals are the ones
+    // that count, so this start's stop.
+    const auto stillOurs = [this, thisStart] { return starts == thisStart; };
+    if (!setState(newRun ? SharedChildProcess::Running : SharedChildProcess::NotRunning)
+        || !stillOurs())
+        return;
+    if (hadStatus && (!emitSignal(&SharedChildProcess::exitStatusChanged) || !stillOurs()))
+        return;
+    if (oldProcessId != processId
+        && (!emitSignal(&SharedChildProcess::processIdChanged, processId) || !stillOurs()))
+        return;
+    if (newRun) {
+        emitSignal(&SharedChildProcess::started);
+        return;
+    }
+    setErrorAndEmit(SharedChildProcess::FailedToStart, failure);
+}
+
+bool SharedChildProcessPrivate::startDetached(qint64 * /*pid*/)
+{
+    // Replaced by the core's detached spawn (work in progress on this branch).
+    return setErrorAndEmit(
+                   SharedChildProcess::FailedToStart,
+                   SharedChildProcess::tr("%1: detached start is not available yet").arg(program))
+            && false;
+}
