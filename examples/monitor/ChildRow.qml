@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// One child in the list: PID, command, state, run time, exit status, and the
-// buttons that signal it.
+// One child in the list: PID, command, state, run time, exit status, CPU
+// time and peak memory, and the buttons that signal it. A click selects it
+// for the output pane.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -23,13 +24,19 @@ Rectangle {
     objectName: "childRow" + index
     width: ListView.view ? ListView.view.width : implicitWidth
     implicitHeight: Theme.rowHeight
-    color: index % 2 === 0 ? palette.base : palette.alternateBase
+    color: ListView.isCurrentItem ? Theme.selected
+         : index % 2 === 0 ? palette.base : palette.alternateBase
 
     component Action: Button {
         font.pixelSize: 12
         Layout.preferredHeight: 28
         ToolTip.delay: 600
         ToolTip.visible: hovered
+    }
+
+    // Below the buttons, which take their own clicks.
+    TapHandler {
+        onTapped: row.ListView.view.currentIndex = row.index
     }
 
     Timer {
@@ -66,7 +73,8 @@ Rectangle {
             StateBadge {
                 id: badge
                 processState: row.process?.state ?? 0 // NotRunning
-                hasExitStatus: row.process?.exitStatus.valid ?? false
+                running: row.process?.running ?? false
+                hasFinished: row.status?.valid ?? false
             }
         }
         Label {
@@ -85,6 +93,22 @@ Rectangle {
                  : row.status.exitedNormally ? Theme.failure : Theme.signalled
             elide: Text.ElideRight
             Layout.preferredWidth: Theme.statusWidth
+        }
+        // What the kernel measured for the whole run: empty until it ended.
+        Label {
+            objectName: "cpuTimeLabel"
+            text: row.status?.valid
+                  ? Format.cpuTime(row.status.userTimeSeconds + row.status.systemTimeSeconds) : ""
+            font.family: Theme.monospace
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.cpuTimeWidth
+        }
+        Label {
+            objectName: "peakMemoryLabel"
+            text: row.status?.valid ? Format.bytes(row.status.peakRssBytes) : ""
+            font.family: Theme.monospace
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.peakMemoryWidth
         }
         // Only a running child can be signalled; finished rows show no buttons
         // but keep the column, so the columns line up in every row.

@@ -36,6 +36,16 @@ Rectangle {
             Layout.preferredWidth: Theme.runTimeWidth
         }
         Title { text: qsTr("Exit status"); Layout.preferredWidth: Theme.statusWidth }
+        Title {
+            text: qsTr("CPU time")
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.cpuTimeWidth
+        }
+        Title {
+            text: qsTr("Peak memory")
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.peakMemoryWidth
+        }
         Item { Layout.preferredWidth: Theme.actionsWidth }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SharedChild Monitor: type a command line, start it, and watch, terminate,
-// kill or stop every child it started.
+// kill or stop every child it started; the selected child's output shows
+// below the list, with a line to write to its stdin.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -30,6 +31,8 @@ ApplicationWindow {
         ++runningCount
         process.finished.connect(() => --runningCount)
         childModel.append({process})
+        // The new child's output is what the user wants to see next.
+        list.currentIndex = childModel.count - 1
         return ""
     }
 
@@ -43,10 +46,10 @@ ApplicationWindow {
         }
     }
 
-    width: 1000
-    height: 420
-    minimumWidth: 760
-    minimumHeight: 300
+    width: 1220
+    height: 640
+    minimumWidth: 980
+    minimumHeight: 420
     visible: true
     title: qsTr("SharedChild Monitor")
 
@@ -71,35 +74,46 @@ ApplicationWindow {
         }
     }
 
-    ColumnLayout {
+    SplitView {
         anchors.fill: parent
-        spacing: 0
+        orientation: Qt.Vertical
 
-        ChildTableHeader {
-            Layout.fillWidth: true
+        ColumnLayout {
+            spacing: 0
+            SplitView.fillHeight: true
+            SplitView.minimumHeight: 120
+
+            ChildTableHeader {
+                Layout.fillWidth: true
+            }
+            // A table look: the base colour continues below the last row.
+            Rectangle {
+                color: palette.base
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+
+                ListView {
+                    id: list
+                    anchors.fill: parent
+                    clip: true
+                    model: childModel
+                    boundsBehavior: Flickable.StopAtBounds
+                    ScrollBar.vertical: ScrollBar {}
+
+                    delegate: ChildRow {}
+                }
+                Label {
+                    anchors.centerIn: parent
+                    visible: list.count === 0
+                    text: qsTr("No children yet: type a command above and press Start.")
+                    color: Theme.muted
+                }
+            }
         }
-        // A table look: the base colour continues below the last row.
-        Rectangle {
-            color: palette.base
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-
-            ListView {
-                id: list
-                anchors.fill: parent
-                clip: true
-                model: childModel
-                boundsBehavior: Flickable.StopAtBounds
-                ScrollBar.vertical: ScrollBar {}
-
-                delegate: ChildRow {}
-            }
-            Label {
-                anchors.centerIn: parent
-                visible: list.count === 0
-                text: qsTr("No children yet: type a command above and press Start.")
-                color: Theme.muted
-            }
+        OutputPane {
+            process: list.currentItem?.process ?? null
+            SplitView.preferredHeight: 240
+            SplitView.minimumHeight: 140
         }
     }
 

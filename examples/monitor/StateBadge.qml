@@ -8,15 +8,16 @@ Rectangle {
     id: badge
 
     required property int processState
-    // After a run the state is NotRunning again (as QProcess's); a valid
-    // exit status is what tells "finished" from "not started".
-    required property bool hasExitStatus
-    readonly property bool isRunning: processState === SharedChildProcess.Running
+    // The child is started and not yet reaped (the state may be a stop).
+    required property bool running
+    // A run has ended: its exit status is valid. The state alone cannot
+    // tell, as with QProcess it is NotRunning both before and after a run.
+    required property bool hasFinished
 
     implicitWidth: row.implicitWidth + 20
     implicitHeight: 24
     radius: height / 2
-    color: isRunning ? Theme.runningBackground : Theme.finishedBackground
+    color: running ? Theme.runningBackground : Theme.finishedBackground
 
     Row {
         id: row
@@ -28,15 +29,15 @@ Rectangle {
             width: 8
             height: 8
             radius: 4
-            color: badge.isRunning ? Theme.running : Theme.finished
+            color: badge.running ? Theme.running : Theme.finished
         }
         Label {
             objectName: "stateLabel"
             anchors.verticalCenter: parent.verticalCenter
-            text: badge.processState === SharedChildProcess.Running ? qsTr("Running")
-                : badge.hasExitStatus ? qsTr("Finished")
-                : qsTr("Not started")
-            color: badge.isRunning ? Theme.running : Theme.finished
+            text: badge.running
+                  ? (badge.processState === SharedChildProcess.Stopped ? qsTr("Stopped") : qsTr("Running"))
+                  : badge.hasFinished ? qsTr("Finished") : qsTr("Not started")
+            color: badge.running ? Theme.running : Theme.finished
             font.pixelSize: 12
             font.weight: Font.DemiBold
         }

@@ -8,6 +8,8 @@ QtObject {
     readonly property int stateWidth: 104
     readonly property int runTimeWidth: 80
     readonly property int statusWidth: 220
+    readonly property int cpuTimeWidth: 80
+    readonly property int peakMemoryWidth: 100
     readonly property int actionsWidth: 264
     readonly property int spacing: 16
     readonly property int sideMargin: 16
@@ -22,5 +24,6 @@ QtObject {
     readonly property color signalled: "#c0392b"
     readonly property color muted: "#7a8491"
     readonly property color separator: "#e2e6ea"
+    readonly property color selected: "#dde9f7"
     readonly property string monospace: "monospace"
 }

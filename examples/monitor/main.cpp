@@ -19,7 +19,8 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Starts commands and shows their PID, state, run time and exit status."));
+            "Starts commands and shows their PID, state, run time, exit status, CPU time, "
+            "peak memory and output."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption selfTest(

@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTimer>
 
@@ -69,11 +70,17 @@ private:
     bool click(QQuickItem *target, const QString &what);
     QQuickItem *windowItem(const char *objectName);
     QString startError();
+    bool typeAndClick(const char *fieldName, const QString &text, const char *buttonName);
     bool submitCommand(const QString &commandLine);
     bool startCommand(const QString &commandLine);
     bool clickInRow(int index, const QString &buttonName);
     void saveScreenshot(const QString &path);
     void checkStartFailureIsShown();
+    QString paneText(const char *objectName);
+    bool outputShows(const QString &text);
+    bool sendInput(const QString &line);
+    void checkResourceCells(int index);
+    void checkOutputIsCapped();
 
     QQuickWindow *m_window;
     int m_failures = 0;
@@ -163,15 +170,21 @@ QString SelfTest::startError()
     return error && error->isVisible() ? error->property("text").toString() : QString();
 }
 
+// Types `text` into a text field and clicks a button, as a user would.
+bool SelfTest::typeAndClick(const char *fieldName, const QString &text, const char *buttonName)
+{
+    QQuickItem *field = windowItem(fieldName);
+    QQuickItem *button = windowItem(buttonName);
+    if (!field || !button)
+        return false;
+    field->setProperty("text", text);
+    return click(button, QString::fromLatin1(buttonName));
+}
+
 // Types `commandLine` into the field and clicks Start.
 bool SelfTest::submitCommand(const QString &commandLine)
 {
-    QQuickItem *field = windowItem("commandField");
-    QQuickItem *button = windowItem("startButton");
-    if (!field || !button)
-        return false;
-    field->setProperty("text", commandLine);
-    return click(button, QStringLiteral("the Start button"));
+    return typeAndClick("commandField", commandLine, "startButton");
 }
 
 bool SelfTest::startCommand(const QString &commandLine)
@@ -226,8 +239,73 @@ void SelfTest::checkStartFailureIsShown()
         fail(QStringLiteral("the start error does not name the command: \"%1\"").arg(startError()));
     if (windowItem("commandField")->property("text").toString() != missing)
         fail(QStringLiteral("a failed start cleared the command field"));
-    if (row(3))
+    if (row(4))
         fail(QStringLiteral("a failed start added a row"));
+}
+
+QString SelfTest::paneText(const char *objectName)
+{
+    const QQuickItem *item = windowItem(objectName);
+    return item ? item->property("text").toString() : QString();
+}
+
+bool SelfTest::outputShows(const QString &text)
+{
+    return waitFor([&] { return paneText("outputText").contains(text); },
+                   QStringLiteral("the output pane to show \"%1\"").arg(text));
+}
+
+// Types `line` into the pane's input field and clicks Send.
+bool SelfTest::sendInput(const QString &line)
+{
+    if (!typeAndClick("inputField", line, "sendButton"))
+        return false;
+    if (!paneText("inputField").isEmpty())
+        fail(QStringLiteral("Send did not clear the input field"));
+    return true;
+}
+
+// A finished child shows its CPU time and peak memory.
+void SelfTest::checkResourceCells(int index)
+{
+    static const QRegularExpression cpuTime(QStringLiteral("^\\d+\\.\\d\\d s$"));
+    static const QRegularExpression memory(QStringLiteral("^\\d+(\\.\\d)? (B|KiB|MiB|GiB)$"));
+    const QString cpu = textInRow(index, QStringLiteral("cpuTimeLabel"));
+    const QString peak = textInRow(index, QStringLiteral("peakMemoryLabel"));
+    if (!cpuTime.match(cpu).hasMatch())
+        fail(QStringLiteral("row %1 shows CPU time \"%2\"").arg(index).arg(cpu));
+    if (!memory.match(peak).hasMatch() || peak == QStringLiteral("0 B"))
+        fail(QStringLiteral("row %1 shows peak memory \"%2\"").arg(index).arg(peak));
+}
+
+// A child writing more than the pane keeps: it shows the end, capped, and says so.
+void SelfTest::checkOutputIsCapped()
+{
+    constexpr int limit = 200 * 1024;
+    const QString chatty = QStringLiteral("sh -c \"yes 0123456789 | head -c 1100000; echo END\"");
+    if (!startCommand(chatty)
+        || !waitFor(
+                [&] {
+                    return rowShows(4, QStringLiteral("Finished"), QStringLiteral("exit code 0"));
+                },
+                QStringLiteral("row 4 to show exit code 0"))
+        || !outputShows(QStringLiteral("0123456789\nEND\n"))) {
+        return;
+    }
+    const QString text = paneText("outputText");
+    if (text.size() > limit || text.size() < limit / 2)
+        fail(QStringLiteral("the pane keeps %1 characters of output, the limit is %2")
+                     .arg(text.size())
+                     .arg(limit));
+    if (!text.startsWith(QStringLiteral("0123456789\n")))
+        fail(QStringLiteral("the capped output does not begin at a line"));
+    if (const QQuickItem *note = windowItem("truncatedLabel"); note && !note->isVisible())
+        fail(QStringLiteral("the pane does not say that output was dropped"));
+    // The view followed the output to its end.
+    if (const QQuickItem *view = windowItem("outputView")) {
+        waitFor([view] { return view->property("atYEnd").toBool(); },
+                QStringLiteral("the output view to show the end of the output"));
+    }
 }
 
 int SelfTest::run(const QString &screenshotPath)
@@ -237,6 +315,10 @@ int SelfTest::run(const QString &screenshotPath)
     const QString noStatus = QStringLiteral("—");
     const QString killed = QStringLiteral("killed by signal 9 (SIGKILL)");
     const QString terminated = QStringLiteral("killed by signal 15 (SIGTERM)");
+    // Greets, echoes each line of its stdin, and says goodbye on stderr at
+    // the end of its stdin.
+    const QString echo = QStringLiteral(
+            "sh -c \"echo ready; while read line; do echo got:$line; done; echo bye >&2\"");
 
     // Each step needs the one before: stop at the first failure rather than
     // wait out every later timeout.
@@ -249,9 +331,11 @@ int SelfTest::run(const QString &screenshotPath)
     if (!waitFor([this] { return m_window->isExposed(); }, QStringLiteral("the window to show")))
         return report();
 
-    // Quotes group words; the third command ends by itself with a status of its own.
-    for (const char *commandLine : {"sleep 300", "sleep 600", "sh -c \"exit 3\""}) {
-        if (!startCommand(QString::fromLatin1(commandLine)))
+    // Quotes group words; the third command ends by itself with a status of its
+    // own; the fourth talks with the output pane, which shows the newest child.
+    for (const QString &commandLine : {QStringLiteral("sleep 300"), QStringLiteral("sleep 600"),
+                                       QStringLiteral("sh -c \"exit 3\""), echo}) {
+        if (!startCommand(commandLine))
             return report();
     }
     if (!waitFor([&] { return rowShows(0, running, noStatus) && rowShows(1, running, noStatus); },
@@ -264,6 +348,21 @@ int SelfTest::run(const QString &screenshotPath)
     const QString secondPid = textInRow(1, QStringLiteral("pidLabel"));
     if (firstPid.toLongLong() <= 0 || secondPid.toLongLong() <= 0 || firstPid == secondPid)
         fail(QStringLiteral("rows 0 and 1 show PIDs \"%1\" and \"%2\"").arg(firstPid, secondPid));
+    checkResourceCells(2);
+    for (const char *cell : {"cpuTimeLabel", "peakMemoryLabel"}) {
+        if (const QString text = textInRow(1, QString::fromLatin1(cell)); !text.isEmpty())
+            fail(QStringLiteral("running row 1 shows %1 \"%2\"")
+                         .arg(QString::fromLatin1(cell), text));
+    }
+
+    // Live output, and a line written to the child's stdin.
+    if (!paneText("outputTitle").contains(echo.left(20)))
+        fail(QStringLiteral("the output pane shows \"%1\", not the newest child")
+                     .arg(paneText("outputTitle")));
+    if (!outputShows(QStringLiteral("ready\n")) || !sendInput(QStringLiteral("hello monitor"))
+        || !outputShows(QStringLiteral("ready\ngot:hello monitor\n"))) {
+        return report();
+    }
 
     if (!clickInRow(0, QStringLiteral("killButton"))
         || !waitFor([&] { return rowShows(0, finished, killed); },
@@ -278,6 +377,7 @@ int SelfTest::run(const QString &screenshotPath)
         kill && kill->isVisible()) {
         fail(QStringLiteral("row 0 still shows its Kill button after the child ended"));
     }
+    checkResourceCells(0);
 
     // A running child's run time is live.
     const QString runTime = textInRow(1, QStringLiteral("runTimeLabel"));
@@ -290,12 +390,34 @@ int SelfTest::run(const QString &screenshotPath)
         waitFor([&] { return rowShows(1, finished, terminated); },
                 QStringLiteral("row 1 to show \"%1\"").arg(terminated));
     }
+
+    // Closing stdin ends the echoing child, whose last words go to stderr.
+    if (QQuickItem *close = windowItem("closeInputButton");
+        close && click(close, QStringLiteral("the Close stdin button"))) {
+        if (waitFor([&] { return rowShows(3, finished, QStringLiteral("exit code 0")); },
+                    QStringLiteral("row 3 to show exit code 0"))
+            && outputShows(QStringLiteral("got:hello monitor\nbye\n"))) {
+            checkResourceCells(3);
+        }
+        if (const QQuickItem *field = windowItem("inputField"); field && field->isEnabled())
+            fail(QStringLiteral("the input field is enabled for a finished child"));
+    }
+
+    // A click on a row shows that child's output instead.
+    if (QQuickItem *command = itemInRow(0, QStringLiteral("commandLabel"))) {
+        click(command, QStringLiteral("the command of row 0"));
+        waitFor([this] { return paneText("outputTitle").contains(QStringLiteral("sleep 300")); },
+                QStringLiteral("the output pane to show row 0"));
+    }
     checkStartFailureIsShown();
+    checkOutputIsCapped();
 
     // Every child has ended now: "Clear finished" empties the list.
     if (QQuickItem *clear = windowItem("clearButton");
         clear && click(clear, QStringLiteral("the Clear finished button"))) {
         waitFor([this] { return !row(0); }, QStringLiteral("the list to empty"));
+        if (!paneText("outputText").isEmpty())
+            fail(QStringLiteral("the output pane still shows text of a cleared child"));
     }
     return report();
 }

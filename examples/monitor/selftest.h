@@ -11,9 +11,12 @@ class QQuickWindow;
 void countWarnings();
 
 /// Drives the monitor window the way a user would, with synthesized mouse
-/// clicks: starts two commands, kills the first, checks what the rows show,
-/// writes a screenshot of the window to `screenshotPath` (PNG), then stops the
-/// second child with its Stop button. Prints each mismatch to stderr; a
-/// warning counted by countWarnings() is a mismatch too.
+/// clicks: starts commands, kills one, writes a line to another's stdin
+/// through the output pane and checks the reply there, checks what the rows
+/// show, writes a screenshot of the window to `screenshotPath` (PNG), stops
+/// a child with its Stop button, closes the talking child's stdin, checks the
+/// CPU time and peak memory of the finished rows and the cap on a chatty
+/// child's output. Prints each mismatch to stderr; a warning counted by
+/// countWarnings() is a mismatch too.
 /// Returns the exit code for main(): 0 when every check passed.
 int runSelfTest(QQuickWindow *window, const QString &screenshotPath);

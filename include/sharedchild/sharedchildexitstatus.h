@@ -65,6 +65,8 @@ public:
     }
     /// Not a truth value: say isValid(), success() or crashed().
     explicit operator bool() const = delete;
+    /// Exact, so that comparing two statuses never goes through the enum conversion.
+    friend bool operator==(const SharedChildExitStatus &, const SharedChildExitStatus &) = default;
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
     QString text() const { return QString::fromStdString(toString()); }
