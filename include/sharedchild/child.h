@@ -42,6 +42,33 @@ public:
     /// and whose what() names the program and the reason.
     static std::shared_ptr<Child> spawn(const Command &command);
 
+    /// Starts `command` detached, as QProcess::startDetached() does, and
+    /// returns its process ID. Nothing of it stays with this process: no
+    /// Child, no descriptor, no thread, and it is never this process's child.
+    /// POSIX: an intermediate child starts it in a new session (setsid(), so
+    /// no terminal's hangup or job-control signals reach it) and exits at
+    /// once; it is reaped before this returns, and the program is reparented
+    /// to init or the nearest child subreaper (PR_SET_CHILD_SUBREAPER; if that
+    /// is this process, it becomes our child again, and nothing in the library
+    /// waits for it). The ID is for information: once the program has exited
+    /// it may name another process.
+    ///
+    /// Honours everything a Command says for spawn(): program lookup,
+    /// arguments, working directory, environment, Stdio::inherit(), null(),
+    /// file(), appendFile(), descriptor() and mergeWithStdout(),
+    /// setNewProcessGroup() (the
+    /// program then leads a group of its own inside the new session) and
+    /// childSetup() (run in the program's process, with the same
+    /// restrictions). Throws std::system_error as spawn() does, naming the
+    /// program and the reason (not found, working directory missing, not
+    /// executable, ...), with nothing left behind; and EINVAL for a
+    /// Stdio::pipe() stream (no Child would hand out its other end) or
+    /// setKillOnParentDeath(true) (its parent, the intermediate child, exits at
+    /// once).
+    /// Windows: CreateProcessW(), whose two handles are closed at once;
+    /// childSetup() throws ENOTSUP there as with spawn().
+    static std::int64_t spawnDetached(const Command &command);
+
     /// The backend in use: the platform's default, or the one named by the
     /// environment variable SHAREDCHILD_BACKEND ("pidfd", "waitid"; on Windows
     /// only "windows") when the process started. An unknown name makes spawn()

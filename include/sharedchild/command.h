@@ -4,6 +4,7 @@
 #include <sharedchild/sharedchild_core_export.h>
 #include <sharedchild/stdio.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,36 @@ public:
     bool killOnParentDeath() const { return m_killOnParentDeath; }
     Command &setKillOnParentDeath(bool enabled);
 
+    /// A function run in the child between fork and exec (POSIX only), as
+    /// QProcess::setChildProcessModifier() does: after the standard streams
+    /// are in place, the process group is made (setNewProcessGroup()) and the
+    /// working directory is entered, right before the program is executed.
+    /// Signals are unblocked and at their defaults by then. What it changes in
+    /// the process (umask, nice level, resource limits, descriptors, signal
+    /// mask or dispositions, setsid(), credentials, ...) the program inherits.
+    /// An empty function (the default) means none.
+    ///
+    /// Restrictions, since the child is started vfork-style (Linux: clone()
+    /// with CLONE_VM | CLONE_VFORK, on both backends and from the spawner
+    /// thread used for setKillOnParentDeath()):
+    /// - It runs in the parent's memory, on a 1 MiB stack of its own, while
+    ///   the spawning thread waits; every other thread of the parent keeps
+    ///   running. So: async-signal-safe calls only (see signal-safety(7)): no
+    ///   malloc/new, no locks, no stdio, no logging, no exceptions. What it
+    ///   writes to memory the parent sees; it must not count on that.
+    /// - It runs with the spawning thread's thread-local storage and errno:
+    ///   do not touch thread_locals.
+    /// - To end the child, call _exit(), never exit(). A child that ends in
+    ///   the hook counts as started: its exit status is the hook's _exit()
+    ///   code. Failures of the hook are not reported otherwise; an exception
+    ///   escaping it ends the child with _exit(127).
+    /// - A Command that has one is copied with it: the function is shared by
+    ///   every child it starts, from any thread that spawns.
+    /// Windows has no such point: spawning a Command that has one throws
+    /// std::system_error (ENOTSUP).
+    const std::function<void()> &childSetup() const { return m_childSetup; }
+    Command &setChildSetup(std::function<void()> setup);
+
 private:
     std::string m_program;
     std::vector<std::string> m_arguments;
@@ -78,6 +109,7 @@ private:
     Stdio m_stderr = Stdio::inherit();
     bool m_newProcessGroup = false;
     bool m_killOnParentDeath = false;
+    std::function<void()> m_childSetup;
 };
 
 } // namespace SharedChild

@@ -214,7 +214,9 @@ public:
     /// Everything the channel has now (switching the read channel for the call).
     QByteArray readAllStandardOutput();
     QByteArray readAllStandardError();
-    /// For QML: readAllStandardOutput() / readAllStandardError() decoded as UTF-8.
+    /// For QML: readAllStandardOutput() / readAllStandardError() decoded as
+    /// UTF-8; the bytes of a character split between two reads are kept back
+    /// until the rest of it arrives.
     Q_INVOKABLE QString readAllStandardOutputText();
     Q_INVOKABLE QString readAllStandardErrorText();
     /// For QML: writes `text`, encoded as UTF-8, to the child's stdin.

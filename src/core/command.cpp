@@ -69,4 +69,10 @@ Command &Command::setKillOnParentDeath(bool enabled)
     return *this;
 }
 
+Command &Command::setChildSetup(std::function<void()> setup)
+{
+    m_childSetup = std::move(setup);
+    return *this;
+}
+
 } // namespace SharedChild

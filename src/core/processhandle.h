@@ -86,6 +86,10 @@ std::variant<Child::Backend, std::string> chooseBackend(const std::string &reque
 /// Starts `command` with the backend chosen by Child::backend().
 SpawnedProcess spawnProcess(const Command &command);
 
+/// Starts `command` detached (see Child::spawnDetached()), which the caller
+/// has checked for settings that make no sense there; returns its PID.
+std::int64_t spawnDetachedProcess(const Command &command);
+
 /// A handle for a process this one started by other means: by its pidfd
 /// (Linux; ownership is taken) or by its PID. Throws ECHILD unless the process
 /// is an unreaped child of this process.

@@ -115,6 +115,8 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
     for (auto &buffer : readBuffers)
         buffer.clear();
     readChannelClosed = {};
+    for (auto &decoder : textDecoders)
+        decoder.resetState();
     writeChannelClosing = false;
     stdinPipe.reset();
     stdoutPipe.reset();

@@ -372,12 +372,12 @@ QByteArray SharedChildProcess::readAllStandardError()
 
 QString SharedChildProcess::readAllStandardOutputText()
 {
-    return QString::fromUtf8(readAllStandardOutput());
+    return d->textDecoders[StandardOutput].decode(readAllStandardOutput());
 }
 
 QString SharedChildProcess::readAllStandardErrorText()
 {
-    return QString::fromUtf8(readAllStandardError());
+    return d->textDecoders[StandardError].decode(readAllStandardError());
 }
 
 qint64 SharedChildProcess::writeText(const QString &text)

@@ -8,6 +8,7 @@
 #include <sharedchild/sharedchildprocess.h>
 
 #include <QPointer>
+#include <QStringDecoder>
 
 #include <array>
 #include <functional>
@@ -150,6 +151,10 @@ public:
     SharedChildExitStatus exitStatus;
     std::array<SharedChild::QtDetail::ReadBuffer, 2> readBuffers; // stdout, stderr
     std::array<bool, 2> readChannelClosed{}; // closeReadChannel(): discard from now on
+    // For the *Text() reads: a character split between two reads is kept
+    // back until its end arrives. Reset by each start.
+    std::array<QStringDecoder, 2> textDecoders{QStringDecoder(QStringDecoder::Utf8),
+                                               QStringDecoder(QStringDecoder::Utf8)};
     bool writeChannelClosing = false;
     bool emittingReadyRead = false;
     bool emittingBytesWritten = false;

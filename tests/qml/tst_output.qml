@@ -101,7 +101,6 @@ TestCase {
         tryCompare(finished, "count", 1, 30000)
         // Known bug in the Qt layer: each read is decoded alone. Remove this
         // line once it keeps a decoder per channel.
-        expectFail("", "readAllStandardOutputText() decodes each read alone")
         compare(process.out, "é\n")
     }
 

@@ -30,26 +30,40 @@ std::variant<Child::Backend, std::string> chooseBackend(const std::string &reque
     return std::string(R"(unknown backend (expected "pidfd" or "waitid"))");
 }
 
+namespace {
+
+// posix_spawn() can neither set PR_SET_PDEATHSIG nor run a childSetup()
+// hook: the waitid backend clones such children too, then watches them by PID.
+SpawnedProcess spawnOnThisThread(const Command &command)
+{
+    if (Child::backend() != Child::Backend::Waitid)
+        return spawnWithPidfd(command);
+    if (!command.killOnParentDeath() && !command.childSetup())
+        return spawnWithWaitid(command);
+    SpawnPlan plan = makeSpawnPlan(command);
+    const SpawnedChild child = cloneAndExec(plan);
+    ::close(child.pidfd);
+    return {makeWaitidHandle(child.pid), std::move(plan.parentEnds)};
+}
+
+} // namespace
+
 SpawnedProcess spawnProcess(const Command &command)
 {
-    const bool waitid = Child::backend() == Child::Backend::Waitid;
     if (!command.killOnParentDeath())
-        return waitid ? spawnWithWaitid(command) : spawnWithPidfd(command);
-
-    // posix_spawn() cannot set PR_SET_PDEATHSIG: such children are cloned,
-    // from the long-lived spawner thread, whichever backend then watches them.
+        return spawnOnThisThread(command);
+    // Children that die with this process are started from the long-lived
+    // spawner thread, whichever backend then watches them.
     SpawnedProcess spawned;
-    runOnSpawnerThread([&] {
-        if (!waitid) {
-            spawned = spawnWithPidfd(command);
-            return;
-        }
-        SpawnPlan plan = makeSpawnPlan(command);
-        const SpawnedChild child = cloneAndExec(plan);
-        ::close(child.pidfd);
-        spawned = {makeWaitidHandle(child.pid), std::move(plan.parentEnds)};
-    });
+    runOnSpawnerThread([&] { spawned = spawnOnThisThread(command); });
     return spawned;
+}
+
+std::int64_t spawnDetachedProcess(const Command &command)
+{
+    (void)Child::backend(); // an unknown SHAREDCHILD_BACKEND fails every spawn
+    const SpawnPlan plan = makeSpawnPlan(command);
+    return cloneDetachedAndExec(plan);
 }
 
 std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle)

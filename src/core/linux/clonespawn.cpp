@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <functional>
 #include <new>
 #include <sched.h>
 #include <sys/mman.h>
@@ -11,6 +12,10 @@
 #include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace SharedChild::Detail {
 
@@ -26,6 +31,10 @@ struct ChildContext
     pid_t parentPid = 0;
     int error = 0;
     SpawnStage failedStage = SpawnStage::Exec;
+    // spawnDetached(): where the grandchild's stack ends, and its PID, which
+    // the intermediate child writes before it exits.
+    void *grandchildStackTop = nullptr;
+    pid_t grandchildPid = -1;
 };
 
 // Sanitizers must not instrument childMain(): it runs on a stack they do not
@@ -43,6 +52,20 @@ constexpr int cloneSharesMemory = 0;
 #else
 constexpr int cloneSharesMemory = CLONE_VM;
 #endif
+
+// The Command's childSetup(), if any. An exception must not unwind into
+// clone()'s frame: it ends the child the way a failed exec does.
+SHAREDCHILD_NOT_INSTRUMENTED void runChildSetup(const Command &command)
+{
+    const std::function<void()> &setup = command.childSetup();
+    if (!setup)
+        return;
+    try {
+        setup();
+    } catch (...) {
+        ::_exit(127);
+    }
+}
 
 // Runs in the child on its own stack, sharing the parent's memory: only
 // async-signal-safe system calls, no allocation, no locks.
@@ -86,6 +109,9 @@ SHAREDCHILD_NOT_INSTRUMENTED int childMain(void *argument)
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        // Last, as QProcess runs its child process modifier: what the hook
+        // changes (the signal mask too) is what the program starts with.
+        runChildSetup(*plan.command);
         ::execve(plan.executable.c_str(), plan.argv.data(), plan.envp.data());
         context->failedStage = SpawnStage::Exec;
     }
@@ -93,28 +119,84 @@ SHAREDCHILD_NOT_INSTRUMENTED int childMain(void *argument)
     ::_exit(127);
 }
 
+// The intermediate child of cloneDetachedAndExec(), sharing the parent's
+// memory like childMain(): it starts the real child in a session of its own
+// (as QProcess::startDetached() does, so that no terminal's signals reach it)
+// and exits at once, so the real child is reparented to init, or to the
+// nearest subreaper, and is never ours to reap.
+SHAREDCHILD_NOT_INSTRUMENTED int intermediateMain(void *argument)
+{
+    auto *context = static_cast<ChildContext *>(argument);
+    if (::setsid() < 0) {
+        context->error = errno;
+        context->failedStage = SpawnStage::NewSession;
+        ::_exit(127);
+    }
+    // CLONE_VFORK: we go on once the grandchild has exec'd or failed.
+    const pid_t pid = ::clone(childMain, context->grandchildStackTop,
+                              cloneSharesMemory | CLONE_VFORK | SIGCHLD, context);
+    if (pid < 0) {
+        context->error = errno;
+        context->failedStage = SpawnStage::Fork;
+        ::_exit(127);
+    }
+    if (context->error != 0) {
+        // It failed to start: reaped here, so no zombie passes to init.
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) { }
+        ::_exit(127);
+    }
+    context->grandchildPid = pid;
+    ::_exit(0);
+}
+
+// A stack for a cloned child, with a guard page below it so that an overflow
+// faults instead of writing over whatever is mapped there.
 class ChildStack
 {
 public:
-    static constexpr std::size_t size = std::size_t{64} * 1024;
+    // Ours: childMain() and the intermediate child of spawnDetached() need
+    // little. With a childSetup() hook: room for code we do not know (the
+    // pages cost nothing until touched, MAP_NORESERVE).
+    static constexpr std::size_t ownSize = std::size_t{64} * 1024;
+    static constexpr std::size_t hookSize = std::size_t{1024} * 1024;
 
-    ChildStack()
-        : m_base(::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+    explicit ChildStack(std::size_t size)
+        : m_mappedSize(size + guardSize()),
+          m_base(::mmap(nullptr, m_mappedSize, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0))
     {
         if (m_base == MAP_FAILED)
             throw std::system_error(errno, std::generic_category(), "mmap (child stack)");
+        if (::mprotect(m_base, guardSize(), PROT_NONE) != 0) {
+            const int error = errno;
+            ::munmap(m_base, m_mappedSize);
+            throw std::system_error(error, std::generic_category(), "mprotect (child stack)");
+        }
     }
-    ~ChildStack() { ::munmap(m_base, size); }
+    ~ChildStack()
+    {
+#if defined(__SANITIZE_ADDRESS__)
+        // Instrumented code in the child (a childSetup() hook) poisons stack
+        // redzones that no return ever clears, since the child execs or exits.
+        __asan_unpoison_memory_region(m_base, m_mappedSize);
+#endif
+        ::munmap(m_base, m_mappedSize);
+    }
     ChildStack(const ChildStack &) = delete;
     ChildStack &operator=(const ChildStack &) = delete;
 
     void *top() const
     {
-        return static_cast<char *>(m_base) + size;
+        return static_cast<char *>(m_base) + m_mappedSize;
     } // stacks grow down on Linux's targets
 
 private:
+    static std::size_t guardSize()
+    {
+        return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    }
+
+    std::size_t m_mappedSize;
     void *m_base;
 };
 
@@ -184,7 +266,7 @@ SpawnedChild cloneAndExec(const SpawnPlan &plan)
     context.killOnParentDeath = plan.command->killOnParentDeath();
     context.parentPid = ::getpid();
 
-    const ChildStack stack;
+    const ChildStack stack(plan.command->childSetup() ? ChildStack::hookSize : ChildStack::ownSize);
     SpawnedChild child;
     int cloneError = 0;
     {
@@ -201,6 +283,50 @@ SpawnedChild cloneAndExec(const SpawnPlan &plan)
         throwSpawnError(plan, context.error, context.failedStage);
     }
     return child;
+}
+
+pid_t cloneDetachedAndExec(const SpawnPlan &plan)
+{
+#if defined(__SANITIZE_THREAD__)
+    const SharedChildContext sharedContext;
+    ChildContext &context = sharedContext.get();
+#else
+    ChildContext context;
+#endif
+    context.plan = &plan;
+    context.newProcessGroup = plan.command->newProcessGroup();
+    context.parentPid = ::getpid();
+
+    const ChildStack intermediateStack(ChildStack::ownSize);
+    const ChildStack grandchildStack(plan.command->childSetup() ? ChildStack::hookSize
+                                                                : ChildStack::ownSize);
+    context.grandchildStackTop = grandchildStack.top();
+    pid_t intermediate = -1;
+    int cloneError = 0;
+    {
+        const AllSignalsBlocked blocked;
+        // Exit signal 0: its end raises no SIGCHLD in this process, and only
+        // a wait with __WALL sees it, so an application's waitpid(-1) or
+        // SIGCHLD handler cannot take it from us.
+        intermediate = ::clone(intermediateMain, intermediateStack.top(),
+                               cloneSharesMemory | CLONE_VFORK, &context);
+        cloneError = errno;
+    }
+    if (intermediate < 0)
+        throw std::system_error(cloneError, std::generic_category(), plan.command->program());
+    // It has exited by now (CLONE_VFORK): this only collects it.
+    while (::waitpid(intermediate, nullptr, __WALL) < 0 && errno == EINTR) { }
+    if (context.error != 0)
+        throwSpawnError(plan, context.error, context.failedStage);
+    // Killed (SIGKILL; it blocks every other signal) before it could say
+    // what became of the program.
+    if (context.grandchildPid < 0) {
+        throw std::system_error(ECANCELED, std::generic_category(),
+                                plan.command->program()
+                                        + ": the intermediate process of a detached start was "
+                                          "killed");
+    }
+    return context.grandchildPid;
 }
 
 } // namespace SharedChild::Detail

@@ -18,4 +18,10 @@ struct SpawnedChild
 /// that failed to exec has been reaped and its pidfd closed by then.
 SpawnedChild cloneAndExec(const SpawnPlan &plan);
 
+/// Starts the plan's program detached: an intermediate child starts it in a
+/// new session and exits, and is reaped here before this returns, so the
+/// program is never this process's child. Returns its PID. Throws like
+/// cloneAndExec(); a program that failed to start has been reaped by then.
+pid_t cloneDetachedAndExec(const SpawnPlan &plan);
+
 } // namespace SharedChild::Detail

@@ -151,6 +151,10 @@ void throwSpawnError(const SpawnPlan &plan, int error, SpawnStage stage)
         fail(error, program + ": cannot start a new process group");
     case SpawnStage::Stdio:
         fail(error, program + ": cannot set up the standard streams");
+    case SpawnStage::NewSession:
+        fail(error, program + ": cannot start a new session");
+    case SpawnStage::Fork:
+        fail(error, program + ": cannot start the process");
     case SpawnStage::Exec:
         break;
     }

@@ -30,7 +30,7 @@ struct SpawnPlan
 };
 
 /// The step of starting a child that failed, for the error message.
-enum class SpawnStage { Exec, WorkingDirectory, ProcessGroup, Stdio };
+enum class SpawnStage { Exec, WorkingDirectory, ProcessGroup, Stdio, NewSession, Fork };
 
 /// Validates `command`, resolves its program and opens its standard streams.
 /// Throws std::system_error that names the program and the reason (empty

@@ -286,6 +286,10 @@ SpawnedProcess spawnWithWaitid(const Command &command)
         throw std::system_error(ENOTSUP, std::generic_category(),
                                 command.program() + ": kill on parent death");
     }
+    if (command.childSetup()) {
+        throw std::system_error(ENOTSUP, std::generic_category(),
+                                command.program() + ": a child setup hook with posix_spawn()");
+    }
     SpawnPlan plan = makeSpawnPlan(command);
     const SpawnAttributes attributes(plan);
     pid_t pid = 0;

@@ -27,6 +27,12 @@ SpawnedProcess spawnProcess(const Command &command)
     return spawnWithCreateProcess(command);
 }
 
+std::int64_t spawnDetachedProcess(const Command &command)
+{
+    (void)Child::backend();
+    return spawnDetachedWithCreateProcess(command);
+}
+
 std::unique_ptr<ProcessHandle> adoptProcess(FileDescriptor handle)
 {
     // Any process handle will do: while it is open the process ID cannot be

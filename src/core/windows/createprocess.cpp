@@ -48,17 +48,23 @@ private:
     std::vector<unsigned char> m_storage;
 };
 
-} // namespace
-
-SpawnedProcess spawnWithCreateProcess(const Command &command)
+void refuseUnsupported(const Command &command)
 {
     if (command.killOnParentDeath()) {
         throwErrno(ENOTSUP,
                    command.program() + ": kill on parent death is not supported on Windows");
     }
-    SpawnRequest request = makeSpawnRequest(command);
-    StandardStreams streams(command);
+    if (command.childSetup()) {
+        throwErrno(ENOTSUP,
+                   command.program()
+                           + ": a child setup hook is not supported on Windows (no fork)");
+    }
+}
 
+// CreateProcessW() for `request` with `streams`; the caller owns both
+// handles in the result.
+PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &streams)
+{
     STARTUPINFOEXW startup{};
     startup.StartupInfo.cb = sizeof startup;
     startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
@@ -87,9 +93,31 @@ SpawnedProcess spawnWithCreateProcess(const Command &command)
             &startup.StartupInfo, &process);
     if (!started)
         throwCreateProcessError(request, ::GetLastError());
+    return process;
+}
+
+} // namespace
+
+SpawnedProcess spawnWithCreateProcess(const Command &command)
+{
+    refuseUnsupported(command);
+    SpawnRequest request = makeSpawnRequest(command);
+    StandardStreams streams(command);
+    const PROCESS_INFORMATION process = createProcess(request, streams);
     ::CloseHandle(process.hThread);
     return {makeWin32ProcessHandle(process.hProcess, process.dwProcessId),
             streams.takeParentEnds()};
+}
+
+std::int64_t spawnDetachedWithCreateProcess(const Command &command)
+{
+    refuseUnsupported(command);
+    SpawnRequest request = makeSpawnRequest(command);
+    StandardStreams streams(command);
+    const PROCESS_INFORMATION process = createProcess(request, streams);
+    ::CloseHandle(process.hThread);
+    ::CloseHandle(process.hProcess);
+    return process.dwProcessId;
 }
 
 } // namespace SharedChild::Detail

@@ -12,4 +12,7 @@ namespace SharedChild::Detail {
 /// that spawns on other threads cannot leak each other's pipe ends.
 SpawnedProcess spawnWithCreateProcess(const Command &command);
 
+/// The same start, with the process and thread handles closed at once.
+std::int64_t spawnDetachedWithCreateProcess(const Command &command);
+
 } // namespace SharedChild::Detail
