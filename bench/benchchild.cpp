@@ -7,6 +7,9 @@
 //   hold FIFO            reads FIFO until every writer has closed it, then exits
 //                        0. The open never blocks: a child that opens the FIFO
 //                        after the release reads EOF at once.
+//   write BYTES          writes BYTES bytes to stdout, 64 KiB per write(), and exits 0.
+//   lines COUNT          writes COUNT lines "line NNNNNNN\n" (13 bytes, the number
+//                        zero-padded, modulo 10^7) to stdout, 64 KiB per write().
 //
 // On x86-64 it is built without libc (no dynamic loader, no libc start-up):
 // the scale benchmark starts ten thousand of these, and a dynamically linked
@@ -123,13 +126,77 @@ int hold(const char *path)
     }
 }
 
+// As fast as the reader takes it: one full pipe's worth per write().
+constexpr long chunkSize = 64L * 1024;
+char chunk[chunkSize];
+
+bool writeAll(const char *data, long size)
+{
+    while (size > 0) {
+        const long written = systemCall(SYS_write, 1, reinterpret_cast<long>(data), size);
+        if (written == -EINTR)
+            continue;
+        if (written <= 0)
+            return false;
+        data += written;
+        size -= written;
+    }
+    return true;
+}
+
+int writeBytes(const char *countText)
+{
+    // Not one repeated byte: a constant fill would let the compiler call memset,
+    // which this libc-free program does not have.
+    for (long i = 0; i < chunkSize; ++i)
+        chunk[i] = static_cast<char>('a' + i % 26);
+    for (long left = decimal(countText); left > 0; left -= chunkSize) {
+        if (!writeAll(chunk, left < chunkSize ? left : chunkSize))
+            return 74;
+    }
+    return 0;
+}
+
+int writeLines(const char *countText)
+{
+    constexpr long lineSize = 13; // "line NNNNNNN\n"
+    const long count = decimal(countText);
+    long used = 0;
+    for (long number = 0; number < count; ++number) {
+        if (used + lineSize > chunkSize) {
+            if (!writeAll(chunk, used))
+                return 74;
+            used = 0;
+        }
+        char *line = chunk + used;
+        line[0] = 'l';
+        line[1] = 'i';
+        line[2] = 'n';
+        line[3] = 'e';
+        line[4] = ' ';
+        long digits = number;
+        for (long position = 11; position >= 5; --position) {
+            line[position] = static_cast<char>('0' + digits % 10);
+            digits /= 10;
+        }
+        line[12] = '\n';
+        used += lineSize;
+    }
+    return writeAll(chunk, used) ? 0 : 74;
+}
+
 int run(int argc, char **argv)
 {
     if (argc == 4 && equal(argv[1], "stamp"))
         return stamp(argv[2], argv[3]);
     if (argc == 3 && equal(argv[1], "hold"))
         return hold(argv[2]);
-    static const char usage[] = "usage: sharedchild-bench-child stamp FILE DELAY_MS | hold FIFO\n";
+    if (argc == 3 && equal(argv[1], "write"))
+        return writeBytes(argv[2]);
+    if (argc == 3 && equal(argv[1], "lines"))
+        return writeLines(argv[2]);
+    static const char usage[] = "usage: sharedchild-bench-child stamp FILE DELAY_MS | hold FIFO"
+                                " | write BYTES | lines COUNT\n";
     systemCall(SYS_write, 2, reinterpret_cast<long>(usage), sizeof usage - 1);
     return 64;
 }

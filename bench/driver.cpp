@@ -26,7 +26,7 @@ struct Scenario
 };
 
 // In the order; the numbers are the rows' first character.
-constexpr std::array<Scenario, 7> scenarios = {{
+constexpr std::array<Scenario, 10> scenarios = {{
         {"1", "sequential", runSequential},
         {"2", "burst", runBurst},
         {"3", "kill", runKillLatency},
@@ -34,6 +34,9 @@ constexpr std::array<Scenario, 7> scenarios = {{
         {"5", "bigparent", runBigParent},
         {"6", "scale", runScale},
         {"7", "instructions", runInstructions},
+        {"8", "stdout", runReadStdout},
+        {"9", "lines", runReadLines},
+        {"10", "idle", runIdleObjects},
 }};
 
 bool selected(const Scenario &scenario, const QStringList &only)

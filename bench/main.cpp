@@ -57,7 +57,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption worker = hidden(QStringLiteral("worker"), QStringLiteral("kind"));
     const QCommandLineOption loop
             = hidden(QStringLiteral("instruction-loop"), QStringLiteral("variant"));
-    parser.addOptions({quick, smoke, only, data, scenario, size, trial, worker, loop});
+    const QCommandLineOption readLoop
+            = hidden(QStringLiteral("read-loop"), QStringLiteral("variant"));
+    parser.addOptions({quick, smoke, only, data, scenario, size, trial, worker, loop, readLoop});
     parser.process(app);
     const QStringList positional = parser.positionalArguments();
 
@@ -92,6 +94,8 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(scenario))
         return Bench::runScenarioProcess(parser.value(scenario), *sizes);
+    if (parser.isSet(readLoop)) // --read-loop stdout|lines:API [--quick|--smoke] COUNT
+        return Bench::readLoop(parser.value(readLoop), positional.value(0).toInt(), *sizes);
     QStringList selection;
     if (parser.isSet(only))
         selection = parser.value(only).split(u',', Qt::SkipEmptyParts);

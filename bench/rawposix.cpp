@@ -15,9 +15,16 @@ extern char **environ;
 
 namespace Bench {
 
-RawChild::RawChild(char *const argv[])
+RawChild::RawChild(char *const argv[], int stdoutFd)
 {
-    const int error = ::posix_spawn(&m_pid, argv[0], nullptr, nullptr, argv, environ);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    if (stdoutFd >= 0)
+        ::posix_spawn_file_actions_adddup2(&actions, stdoutFd, STDOUT_FILENO);
+    // No file actions at all for the other scenarios, as before this option existed.
+    const int error = ::posix_spawn(&m_pid, argv[0], stdoutFd >= 0 ? &actions : nullptr, nullptr,
+                                    argv, environ);
+    ::posix_spawn_file_actions_destroy(&actions);
     if (error != 0)
         qFatal("posix_spawn %s: %s", argv[0], std::strerror(error));
     // glibc 2.36 has no pidfd_spawn; a benchmark need not close the reuse window.

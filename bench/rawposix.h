@@ -13,7 +13,8 @@ class RawChild
 {
 public:
     /// posix_spawn(argv[0], argv, environ), then pidfd_open(). Fatal on failure.
-    explicit RawChild(char *const argv[]);
+    /// With `stdoutFd` ≥ 0, the child's stdout is that descriptor (a pipe's write end).
+    explicit RawChild(char *const argv[], int stdoutFd = -1);
     /// Closes the pidfd; the child must have been waited for by then.
     ~RawChild();
     RawChild(RawChild &&other) noexcept;

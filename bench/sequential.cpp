@@ -140,8 +140,7 @@ QList<Row> runSequential(const Sizes &sizes)
     first.note = spread(scpVsQp, count)
             + QStringLiteral("; blocks of %1, order rotated each round. Each side creates its "
                              "object, start()s it, waitForFinished(-1) and destroys it, with "
-                             "default settings (QProcess: three pipes; SharedChildProcess: "
-                             "inherited stdio)")
+                             "default settings (three pipes on both sides)")
                       .arg(sizes.sequentialBlock);
     Row second = ratioRow(QStringLiteral("1b"), what.arg(QStringLiteral("SharedChildProcess")),
                           formatDuration(scpVsRaw.medianNs), rawName,

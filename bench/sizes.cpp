@@ -25,6 +25,12 @@ Sizes smoke()
     sizes.scaleChildren = 50;
     sizes.scalePairs = 1;
     sizes.instructionSpawns = 0;
+    sizes.stdoutBytes = qint64{1} << 20;
+    sizes.stdoutRounds = 1;
+    sizes.lineCount = 1000;
+    sizes.lineRounds = 1;
+    sizes.idleObjects = 100;
+    sizes.idleBatches = 1;
     return sizes;
 }
 
@@ -48,6 +54,12 @@ Sizes quick()
     sizes.scaleChildren = 2000;
     sizes.scalePairs = 1;
     sizes.instructionSpawns = 20;
+    sizes.stdoutBytes = qint64{256} << 20;
+    sizes.stdoutRounds = 7;
+    sizes.lineCount = 1000000;
+    sizes.lineRounds = 7;
+    sizes.idleObjects = 10000;
+    sizes.idleBatches = 3;
     return sizes;
 }
 
@@ -70,6 +82,12 @@ Sizes full()
     sizes.scaleChildren = 10000;
     sizes.scalePairs = 1;
     sizes.instructionSpawns = 200;
+    sizes.stdoutBytes = qint64{256} << 20;
+    sizes.stdoutRounds = 51;
+    sizes.lineCount = 1000000;
+    sizes.lineRounds = 31;
+    sizes.idleObjects = 10000;
+    sizes.idleBatches = 5;
     return sizes;
 }
 

@@ -33,6 +33,14 @@ struct Sizes
     int scalePairs = 0;
 
     int instructionSpawns = 0; ///< spawn+wait pairs under callgrind; 0: not measured
+
+    qint64 stdoutBytes = 0; ///< what the child writes to stdout
+    int stdoutRounds = 0; ///< rounds of one read per variant, order rotating
+    qint64 lineCount = 0; ///< lines the child writes
+    int lineRounds = 0;
+
+    int idleObjects = 0; ///< objects constructed in one batch
+    int idleBatches = 0; ///< batches per variant, alternating
 };
 
 /// The sizes called `name`, if there are such.

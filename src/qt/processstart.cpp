@@ -39,6 +39,8 @@ SharedChild::Command SharedChildProcessPrivate::command() const
         command.setEnvironment(toStdStrings(environment.toStringList()));
     command.setNewProcessGroup(newProcessGroup);
     command.setKillOnParentDeath(killOnParentDeath);
+    if (childProcessModifier)
+        command.setChildSetup(childProcessModifier);
 
     // As QProcess: a file or a pipeline wins over the channel modes.
     if (!files[0].file.isEmpty())
@@ -207,11 +209,33 @@ void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
     setErrorAndEmit(SharedChildProcess::FailedToStart, failure);
 }
 
-bool SharedChildProcessPrivate::startDetached(qint64 * /*pid*/)
+bool SharedChildProcessPrivate::startDetached(qint64 *pid)
 {
-    // Replaced by the core's detached spawn (work in progress on this branch).
-    return setErrorAndEmit(
-                   SharedChildProcess::FailedToStart,
-                   SharedChildProcess::tr("%1: detached start is not available yet").arg(program))
-            && false;
+    // As QProcess: pipes make no sense for a child nobody reads, so a channel
+    // that is neither a file nor part of a pipeline is inherited.
+    SharedChild::Command detached = command();
+    const auto withoutPipe = [](const Stdio &stdio, Stdio replacement) {
+        return stdio.kind() == Stdio::Kind::Pipe ? replacement : stdio;
+    };
+    detached.setStdin(withoutPipe(detached.stdinMode(), Stdio::inherit()));
+    detached.setStdout(withoutPipe(detached.stdoutMode(), Stdio::inherit()));
+    detached.setStderr(withoutPipe(detached.stderrMode(), Stdio::inherit()));
+    detached.setKillOnParentDeath(false);
+    try {
+        const std::int64_t started = SharedChild::Child::spawnDetached(detached);
+        if (pid)
+            *pid = started;
+    } catch (const std::system_error &spawnError) {
+        if (pid)
+            *pid = -1; // as QProcess
+        setErrorAndEmit(SharedChildProcess::FailedToStart,
+                        QString::fromLocal8Bit(spawnError.what()));
+        return false;
+    }
+    // The pipeline ends this child used are its own now.
+    if (stdinPipeline)
+        stdinPipeline->readEnd.close();
+    if (stdoutPipeline)
+        stdoutPipeline->writeEnd.close();
+    return true;
 }

@@ -16,8 +16,11 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -87,6 +90,9 @@ private Q_SLOTS:
     void finishedConnectsToAQProcessSlot();
     void stateSequence();
     void failedStartAsQProcess();
+    void startDetachedIsNeverOurChild();
+    void startDetachedFailure();
+    void childProcessModifierRunsBeforeExec();
 };
 
 void tst_QIODevice::defaultsAreQProcesss()
@@ -618,6 +624,61 @@ void tst_QIODevice::failedStartAsQProcess()
     }
     QCOMPARE(finished.size(), 0);
     QCOMPARE(process.processId(), 0);
+}
+
+void tst_QIODevice::startDetachedIsNeverOurChild()
+{
+    QTemporaryDir dir;
+    const QString output = dir.filePath(QStringLiteral("detached"));
+    SharedChildProcess process;
+    process.setProgram(shell);
+    process.setArguments({QStringLiteral("-c"), QStringLiteral("echo $$ $SC_DETACHED; pwd")});
+    process.setWorkingDirectory(dir.path());
+    process.setEnvironment({QStringLiteral("SC_DETACHED=yes")});
+    process.setStandardOutputFile(output);
+    qint64 pid = 0;
+    QVERIFY2(process.startDetached(&pid), qPrintable(process.errorString()));
+    QVERIFY(pid > 0);
+    QCOMPARE(process.state(), SharedChildProcess::NotRunning); // nothing to watch
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(output).count('\n') == 2, 10000);
+    const QList<QByteArray> lines = readFile(output).split('\n');
+    QCOMPARE(lines[0], QByteArray::number(pid) + " yes");
+    QCOMPARE(QString::fromLocal8Bit(lines[1]), dir.path());
+    errno = 0;
+    QCOMPARE(::waitpid(static_cast<pid_t>(pid), nullptr, WNOHANG), -1);
+    QCOMPARE(errno, ECHILD);
+
+    // The static form, as QProcess::startDetached(program, arguments, directory, &pid).
+    const QString marker = dir.filePath(QStringLiteral("marker"));
+    QVERIFY(SharedChildProcess::startDetached(
+            shell, {QStringLiteral("-c"), QStringLiteral("pwd > marker")}, dir.path(), &pid));
+    QTRY_VERIFY_WITH_TIMEOUT(readFile(marker) == dir.path().toLocal8Bit() + '\n', 10000);
+}
+
+void tst_QIODevice::startDetachedFailure()
+{
+    SharedChildProcess process;
+    QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+    process.setProgram(QStringLiteral("/nonexistent/sharedchild-detached"));
+    qint64 pid = 0;
+    QVERIFY(!process.startDetached(&pid));
+    QCOMPARE(pid, -1);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
+    QVERIFY2(process.errorString().contains(QStringLiteral("/nonexistent/sharedchild-detached")),
+             qPrintable(process.errorString()));
+}
+
+void tst_QIODevice::childProcessModifierRunsBeforeExec()
+{
+    SharedChildProcess process;
+    QVERIFY(!process.childProcessModifier());
+    // umask() is async-signal-safe, as the modifier's restrictions ask.
+    process.setChildProcessModifier([] { ::umask(077); });
+    QVERIFY(process.childProcessModifier());
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("umask")});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.readAll().trimmed(), QByteArray("0077"));
 }
 
 QTEST_GUILESS_MAIN(tst_QIODevice)
