@@ -6,7 +6,7 @@
 # layer's waiter and runs) may.
 #   cmake -DNM=... -DLIBRARIES=a.so;b.so -P this
 set(public_api
-    "SharedChild::(Child|Command|ExitStatus|FileDescriptor|Stdio)(::|$)"
+    "SharedChild::(Child|Command|ExitStatus|FileDescriptor|SpawnError|Stdio)(::|$)"
     "SharedChild::signalName"
     "SharedChild::makePipe"
     "QMetaType::registerConverterImpl<SharedChildExitStatus,"

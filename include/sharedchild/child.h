@@ -5,6 +5,7 @@
 #include <sharedchild/exitstatus.h>
 #include <sharedchild/filedescriptor.h>
 #include <sharedchild/sharedchild_core_export.h>
+#include <sharedchild/spawnerror.h>
 
 #include <chrono>
 #include <cstdint>

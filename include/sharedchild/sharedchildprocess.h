@@ -211,6 +211,11 @@ public:
     /// As QProcess: the exit code, or on POSIX the signal number after a crash.
     int exitCode() const;
 
+    /// As QIODevice's, but taking what the read channel holds without the
+    /// copies QIODevice's own versions make (the same bytes either way).
+    QByteArray readAll();
+    using QIODevice::readLine;
+    QByteArray readLine(qint64 maxSize = 0);
     /// Everything the channel has now (switching the read channel for the call).
     QByteArray readAllStandardOutput();
     QByteArray readAllStandardError();

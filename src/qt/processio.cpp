@@ -12,14 +12,14 @@ SharedChildProcessPrivate::ReadReport
 SharedChildProcessPrivate::readOutput(SharedChildProcess::ProcessChannel channel)
 {
     const bool isStdout = channel == SharedChildProcess::StandardOutput;
-    OutputPipe *pipe = isStdout ? stdoutPipe.get() : stderrPipe.get();
+    OutputPipe *pipe = isStdout ? stdoutPipe() : stderrPipe();
     ReadReport report;
     if (!pipe || !pipe->isOpen())
         return report;
-    ReadBuffer &buffer = readBuffers[channel];
+    ReadBuffer &buffer = io->readBuffers[channel]; // a pipe is part of the run's I/O
     const OutputPipe::ReadResult result = pipe->readAvailable(buffer);
     report.gotData = result.bytes > 0;
-    if (readChannelClosed[channel])
+    if (io->readChannelClosed[channel])
         buffer.chop(result.bytes);
     if (result.error != 0) {
         report.alive = setErrorAndEmit(
@@ -30,20 +30,20 @@ SharedChildProcessPrivate::readOutput(SharedChildProcess::ProcessChannel channel
         if (!report.alive)
             return report;
     }
-    if (result.bytes == 0 || readChannelClosed[channel])
+    if (result.bytes == 0 || io->readChannelClosed[channel])
         return report;
 
     if (channel == readChannel) {
         report.readyReadEmitted = true;
         // As QProcess: a slot that waits for more data inside readyRead gets
         // it without a nested readyRead.
-        if (!emittingReadyRead) {
-            emittingReadyRead = true;
+        if (!io->emittingReadyRead) {
+            io->emittingReadyRead = true;
             if (!emitSignal(&QIODevice::readyRead)) {
                 report.alive = false;
                 return report;
             }
-            emittingReadyRead = false;
+            io->emittingReadyRead = false;
         }
     }
     report.alive = emitSignal(&QIODevice::channelReadyRead, int(channel))
@@ -55,18 +55,19 @@ SharedChildProcessPrivate::readOutput(SharedChildProcess::ProcessChannel channel
 SharedChildProcessPrivate::WriteReport SharedChildProcessPrivate::writeInput()
 {
     WriteReport report;
-    if (!stdinPipe || !stdinPipe->isOpen() || !stdinPipe->hasPending())
+    SharedChild::QtDetail::InputPipe *pipe = stdinPipe();
+    if (!pipe || !pipe->isOpen() || !pipe->hasPending())
         return report;
-    const SharedChild::QtDetail::InputPipe::WriteResult result = stdinPipe->writeSome();
+    const SharedChild::QtDetail::InputPipe::WriteResult result = pipe->writeSome();
     if (result.written > 0) {
         report.wrote = true;
-        if (!emittingBytesWritten) {
-            emittingBytesWritten = true;
+        if (!io->emittingBytesWritten) {
+            io->emittingBytesWritten = true;
             if (!emitSignal(&QIODevice::bytesWritten, result.written)) {
                 report.alive = false;
                 return report;
             }
-            emittingBytesWritten = false;
+            io->emittingBytesWritten = false;
         }
         if (!emitSignal(&QIODevice::channelBytesWritten, 0, result.written)) {
             report.alive = false;
@@ -95,26 +96,54 @@ bool SharedChildProcessPrivate::drainAndClosePipes()
             if (!report.gotData)
                 break;
         }
-        if (auto &pipe = channel == SharedChildProcess::StandardOutput ? stdoutPipe : stderrPipe)
+        if (OutputPipe *pipe
+            = channel == SharedChildProcess::StandardOutput ? stdoutPipe() : stderrPipe())
             pipe->close();
     }
-    if (stdinPipe)
-        stdinPipe->close();
+    if (SharedChild::QtDetail::InputPipe *pipe = stdinPipe())
+        pipe->closeKeepingPending();
     return true;
 }
 
 bool SharedChildProcessPrivate::hasOpenPipes() const
 {
-    return (stdinPipe && stdinPipe->isOpen()) || (stdoutPipe && stdoutPipe->isOpen())
-            || (stderrPipe && stderrPipe->isOpen());
+    return (stdinPipe() && stdinPipe()->isOpen()) || (stdoutPipe() && stdoutPipe()->isOpen())
+            || (stderrPipe() && stderrPipe()->isOpen());
+}
+
+bool SharedChildProcessPrivate::mayReadDirectly() const
+{
+    return io && q->isReadable() && q->QIODevice::bytesAvailable() == 0
+            && !q->isTransactionStarted() && !q->openMode().testFlag(QIODevice::Text);
 }
 
 ReadBuffer &SharedChildProcessPrivate::currentBuffer()
 {
-    return readBuffers[readChannel];
+    return runIo().readBuffers[readChannel];
 }
 
 const ReadBuffer &SharedChildProcessPrivate::currentBuffer() const
 {
-    return readBuffers[readChannel];
+    static const ReadBuffer nothingRead;
+    return io ? io->readBuffers[readChannel] : nothingRead;
+}
+
+SharedChildProcessPrivate::RunIo &SharedChildProcessPrivate::runIo()
+{
+    if (!io)
+        io = std::make_unique<RunIo>();
+    return *io;
+}
+
+SharedChildProcessPrivate::Redirections &SharedChildProcessPrivate::redirect()
+{
+    if (!redirections)
+        redirections = std::make_unique<Redirections>();
+    return *redirections;
+}
+
+const SharedChildProcessPrivate::Redirections &SharedChildProcessPrivate::redirected() const
+{
+    static const Redirections none;
+    return redirections ? *redirections : none;
 }

@@ -21,6 +21,17 @@ std::vector<std::string> toStdStrings(const QStringList &list)
     return result;
 }
 
+// The core's message names the program and the reason; QProcess starts the
+// message of a failed chdir with "chdir:", which QProcess code may look for.
+QString failureText(const std::system_error &error)
+{
+    const QString text = QString::fromLocal8Bit(error.what());
+    const auto *spawnError = dynamic_cast<const SharedChild::SpawnError *>(&error);
+    if (spawnError && spawnError->step() == SharedChild::SpawnError::Step::WorkingDirectory)
+        return QStringLiteral("chdir: ") + text;
+    return text;
+}
+
 Stdio fileStdio(const SharedChildProcessPrivate::FileRedirect &redirect)
 {
     return redirect.append ? Stdio::appendFile(redirect.file.toStdString())
@@ -39,14 +50,16 @@ SharedChild::Command SharedChildProcessPrivate::command() const
         command.setEnvironment(toStdStrings(environment.toStringList()));
     command.setNewProcessGroup(newProcessGroup);
     command.setKillOnParentDeath(killOnParentDeath);
-    if (childProcessModifier)
-        command.setChildSetup(childProcessModifier);
+    const Redirections &redirections = redirected();
+    if (redirections.childProcessModifier)
+        command.setChildSetup(redirections.childProcessModifier);
 
     // As QProcess: a file or a pipeline wins over the channel modes.
+    const auto &files = redirections.files;
     if (!files[0].file.isEmpty())
         command.setStdin(Stdio::file(files[0].file.toStdString()));
-    else if (stdinPipeline)
-        command.setStdin(Stdio::descriptor(stdinPipeline->readEnd.get()));
+    else if (redirections.stdinPipeline)
+        command.setStdin(Stdio::descriptor(redirections.stdinPipeline->readEnd.get()));
     else if (inputChannelMode == Process::ForwardedInputChannel)
         command.setStdin(Stdio::inherit());
     else
@@ -56,8 +69,8 @@ SharedChild::Command SharedChildProcessPrivate::command() const
             || processChannelMode == Process::ForwardedOutputChannel;
     if (!files[1].file.isEmpty())
         command.setStdout(fileStdio(files[1]));
-    else if (stdoutPipeline)
-        command.setStdout(Stdio::descriptor(stdoutPipeline->writeEnd.get()));
+    else if (redirections.stdoutPipeline)
+        command.setStdout(Stdio::descriptor(redirections.stdoutPipeline->writeEnd.get()));
     else
         command.setStdout(forwardOut ? Stdio::inherit() : Stdio::pipe());
 
@@ -74,14 +87,15 @@ SharedChild::Command SharedChildProcessPrivate::command() const
 
 void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
 {
+    RunIo &pipes = runIo();
     if (SharedChild::FileDescriptor in = child.takeStdin())
-        stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
+        pipes.stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
     if (SharedChild::FileDescriptor out = child.takeStdout()) {
-        stdoutPipe = std::make_unique<OutputPipe>(
+        pipes.stdoutPipe = std::make_unique<OutputPipe>(
                 std::move(out), [this] { readOutput(SharedChildProcess::StandardOutput); });
     }
     if (SharedChild::FileDescriptor err = child.takeStderr()) {
-        stderrPipe = std::make_unique<OutputPipe>(
+        pipes.stderrPipe = std::make_unique<OutputPipe>(
                 std::move(err), [this] { readOutput(SharedChildProcess::StandardError); });
     }
 }
@@ -91,10 +105,12 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
     using Process = SharedChildProcess;
     // As QProcess: a direction with no pipe is not open, and output nobody
     // reads goes to the null device rather than to a pipe that fills up.
-    const bool stdinIsPipe = files[0].file.isEmpty() && !stdinPipeline
+    const Redirections &redirections = redirected();
+    const auto &files = redirections.files;
+    const bool stdinIsPipe = files[0].file.isEmpty() && !redirections.stdinPipeline
             && inputChannelMode == Process::ManagedInputChannel;
     const bool merged = processChannelMode == Process::MergedChannels;
-    const bool stdoutIsPipe = files[1].file.isEmpty() && !stdoutPipeline
+    const bool stdoutIsPipe = files[1].file.isEmpty() && !redirections.stdoutPipeline
             && processChannelMode != Process::ForwardedChannels
             && processChannelMode != Process::ForwardedOutputChannel;
     const bool stderrIsPipe = files[2].file.isEmpty() && !merged
@@ -108,21 +124,13 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
         mode = QIODevice::Unbuffered;
     if (!(mode & QIODevice::ReadOnly)) {
         if (stdoutIsPipe)
-            files[1] = {Process::nullDevice(), false};
+            redirect().files[1] = {Process::nullDevice(), false};
         if (stderrIsPipe)
-            files[2] = {Process::nullDevice(), false};
+            redirect().files[2] = {Process::nullDevice(), false};
     }
     q->QIODevice::open(mode);
 
-    for (auto &buffer : readBuffers)
-        buffer.clear();
-    readChannelClosed = {};
-    for (auto &decoder : textDecoders)
-        decoder.resetState();
-    writeChannelClosing = false;
-    stdinPipe.reset();
-    stdoutPipe.reset();
-    stderrPipe.reset();
+    io = std::make_unique<RunIo>();
     error = Process::UnknownError;
     const quint64 thisStart = ++starts;
     if (hasErrorString) {
@@ -137,7 +145,7 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
     std::shared_ptr<SharedChild::Child> child;
     QString failure;
     try {
-        for (const auto &pipeline : {stdinPipeline, stdoutPipeline}) {
+        for (const auto &pipeline : {redirected().stdinPipeline, redirected().stdoutPipeline}) {
             if (pipeline && !pipeline->made) {
                 auto [readEnd, writeEnd] = SharedChild::makePipe();
                 pipeline->readEnd = std::move(readEnd);
@@ -147,14 +155,9 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
         }
         child = SharedChild::Child::spawn(command());
     } catch (const std::system_error &spawnError) {
-        failure = QString::fromLocal8Bit(spawnError.what());
+        failure = failureText(spawnError);
     }
-    // The pipeline's ends now live in the child (or the spawn failed, and
-    // QProcess closes them then too).
-    if (stdinPipeline)
-        stdinPipeline->readEnd.close();
-    if (stdoutPipeline)
-        stdoutPipeline->writeEnd.close();
+    closeUsedPipelineEnds();
 
     auto newRun = child ? std::make_shared<Run>(child, q, watchStops) : nullptr;
     if (newRun) {
@@ -228,14 +231,19 @@ bool SharedChildProcessPrivate::startDetached(qint64 *pid)
     } catch (const std::system_error &spawnError) {
         if (pid)
             *pid = -1; // as QProcess
-        setErrorAndEmit(SharedChildProcess::FailedToStart,
-                        QString::fromLocal8Bit(spawnError.what()));
+        setErrorAndEmit(SharedChildProcess::FailedToStart, failureText(spawnError));
         return false;
     }
-    // The pipeline ends this child used are its own now.
-    if (stdinPipeline)
-        stdinPipeline->readEnd.close();
-    if (stdoutPipeline)
-        stdoutPipeline->writeEnd.close();
+    closeUsedPipelineEnds();
     return true;
+}
+
+void SharedChildProcessPrivate::closeUsedPipelineEnds()
+{
+    if (!redirections)
+        return;
+    if (redirections->stdinPipeline)
+        redirections->stdinPipeline->readEnd.close();
+    if (redirections->stdoutPipeline)
+        redirections->stdoutPipeline->writeEnd.close();
 }

@@ -61,14 +61,13 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
 
     for (;;) {
         if (goal == WaitGoal::BytesWritten
-            && !(stdinPipe && stdinPipe->isOpen() && stdinPipe->hasPending()))
+            && !(stdinPipe() && stdinPipe()->isOpen() && stdinPipe()->hasPending()))
             return false;
         if (passed(deadline)) {
             alive(setError(SharedChildProcess::Timedout));
             return false;
         }
-        SharedChild::QtDetail::waitForPipes(stdoutPipe.get(), stderrPipe.get(), stdinPipe.get(),
-                                            exitDescriptor,
+        SharedChild::QtDetail::waitForPipes(stdoutPipe(), stderrPipe(), stdinPipe(), exitDescriptor,
                                             pollTimeout(deadline, exitDescriptor >= 0 ? -1 : 10));
 
         // The pipes first, so that everything the child wrote before it

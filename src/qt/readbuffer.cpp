@@ -40,6 +40,17 @@ qsizetype ReadBuffer::readLine(char *into, qsizetype maxSize)
     return read(into, count);
 }
 
+QByteArray ReadBuffer::takeLine(qsizetype maxSize)
+{
+    const qsizetype limit = maxSize > 0 ? std::min(maxSize, size()) : size();
+    const char *begin = m_data.constData() + m_head;
+    const void *newline = std::memchr(begin, '\n', limit);
+    const qsizetype count = newline ? static_cast<const char *>(newline) - begin + 1 : limit;
+    QByteArray line(begin, count);
+    m_head += count;
+    return line;
+}
+
 bool ReadBuffer::hasLine() const
 {
     return std::memchr(m_data.constData() + m_head, '\n', size()) != nullptr;

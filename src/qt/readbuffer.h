@@ -21,6 +21,8 @@ public:
     /// Up to and including the first '\n', at most `maxSize` bytes.
     qsizetype readLine(char *into, qsizetype maxSize);
     bool hasLine() const;
+    /// readLine() into a new array; `maxSize` 0 means no limit.
+    QByteArray takeLine(qsizetype maxSize);
     QByteArray readAll();
     /// Puts `data` back in front of what is buffered.
     void unread(const QByteArray &data);

@@ -97,11 +97,11 @@ bool SharedChildProcess::startCommand(const QString &command, OpenMode mode)
 bool SharedChildProcess::open(OpenMode mode)
 {
     if (d->state != NotRunning) {
-        qWarning("SharedChildProcess::open: Process is already running");
+        qWarning("SharedChildProcess::start: Process is already running");
         return false;
     }
     if (d->program.isEmpty()) {
-        qWarning("SharedChildProcess::open: program not set");
+        qWarning("SharedChildProcess::start: program not set");
         return false;
     }
     d->start(mode);
@@ -223,46 +223,46 @@ void SharedChildProcess::setReadChannel(ProcessChannel channel)
 
 void SharedChildProcess::closeReadChannel(ProcessChannel channel)
 {
-    d->readChannelClosed[channel] = true;
+    d->runIo().readChannelClosed[channel] = true;
 }
 
 void SharedChildProcess::closeWriteChannel()
 {
-    d->writeChannelClosing = true;
-    if (d->stdinPipe)
-        d->stdinPipe->closeWhenDrained();
+    d->runIo().writeChannelClosing = true;
+    if (SharedChild::QtDetail::InputPipe *pipe = d->stdinPipe())
+        pipe->closeWhenDrained();
 }
 
 void SharedChildProcess::setStandardInputFile(const QString &fileName)
 {
-    d->files[0] = {fileName, false};
+    d->redirect().files[0] = {fileName, false};
 }
 
 void SharedChildProcess::setStandardOutputFile(const QString &fileName, OpenMode mode)
 {
-    d->files[1] = {fileName, mode.testFlag(Append)};
+    d->redirect().files[1] = {fileName, mode.testFlag(Append)};
 }
 
 void SharedChildProcess::setStandardErrorFile(const QString &fileName, OpenMode mode)
 {
-    d->files[2] = {fileName, mode.testFlag(Append)};
+    d->redirect().files[2] = {fileName, mode.testFlag(Append)};
 }
 
 void SharedChildProcess::setStandardOutputProcess(SharedChildProcess *destination)
 {
     auto pipe = std::make_shared<SharedChild::QtDetail::PipelinePipe>();
-    d->stdoutPipeline = pipe;
-    destination->d->stdinPipeline = std::move(pipe);
+    d->redirect().stdoutPipeline = pipe;
+    destination->d->redirect().stdinPipeline = std::move(pipe);
 }
 
 std::function<void()> SharedChildProcess::childProcessModifier() const
 {
-    return d->childProcessModifier;
+    return d->redirected().childProcessModifier;
 }
 
 void SharedChildProcess::setChildProcessModifier(const std::function<void()> &modifier)
 {
-    d->childProcessModifier = modifier;
+    d->redirect().childProcessModifier = modifier;
 }
 
 bool SharedChildProcess::newProcessGroup() const
@@ -348,6 +348,18 @@ int SharedChildProcess::exitCode() const
     return d->exitStatus;
 }
 
+QByteArray SharedChildProcess::readAll()
+{
+    return d->mayReadDirectly() ? d->currentBuffer().readAll() : QIODevice::readAll();
+}
+
+QByteArray SharedChildProcess::readLine(qint64 maxSize)
+{
+    if (maxSize >= 0 && d->mayReadDirectly())
+        return d->currentBuffer().takeLine(maxSize);
+    return QIODevice::readLine(maxSize);
+}
+
 QByteArray SharedChildProcess::readAllStandardOutput()
 {
     const ProcessChannel previous = readChannel();
@@ -372,12 +384,14 @@ QByteArray SharedChildProcess::readAllStandardError()
 
 QString SharedChildProcess::readAllStandardOutputText()
 {
-    return d->textDecoders[StandardOutput].decode(readAllStandardOutput());
+    QByteArray bytes = readAllStandardOutput();
+    return d->runIo().textDecoders[StandardOutput].decode(bytes);
 }
 
 QString SharedChildProcess::readAllStandardErrorText()
 {
-    return d->textDecoders[StandardError].decode(readAllStandardError());
+    QByteArray bytes = readAllStandardError();
+    return d->runIo().textDecoders[StandardError].decode(bytes);
 }
 
 qint64 SharedChildProcess::writeText(const QString &text)
@@ -397,7 +411,7 @@ bool SharedChildProcess::waitForReadyRead(int msecs)
         qWarning("SharedChildProcess::waitForReadyRead: call it in the object's thread");
         return false;
     }
-    if (!isRunning() || d->readChannelClosed[d->readChannel])
+    if (!isRunning() || d->io->readChannelClosed[d->readChannel]) // a run has its I/O
         return false;
     bool destroyed = false;
     return d->serviceUntil(SharedChildProcessPrivate::WaitGoal::ReadyRead, deadlineIn(msecs),
@@ -460,7 +474,7 @@ qint64 SharedChildProcess::bytesAvailable() const
 
 qint64 SharedChildProcess::bytesToWrite() const
 {
-    return d->stdinPipe ? d->stdinPipe->pendingBytes() : 0;
+    return d->stdinPipe() ? d->stdinPipe()->pendingBytes() : 0;
 }
 
 bool SharedChildProcess::canReadLine() const
@@ -481,8 +495,10 @@ void SharedChildProcess::close()
         waitForFinished(-1);
     if (!alive)
         return;
-    for (auto &buffer : d->readBuffers)
-        buffer.clear();
+    if (d->io) {
+        for (auto &buffer : d->io->readBuffers)
+            buffer.clear();
+    }
     QIODevice::close();
 }
 
@@ -504,9 +520,10 @@ qint64 SharedChildProcess::readLineData(char *data, qint64 maxSize)
 
 qint64 SharedChildProcess::writeData(const char *data, qint64 size)
 {
-    if (d->writeChannelClosing)
+    if (d->io && d->io->writeChannelClosing)
         return 0; // as QProcess, after closeWriteChannel()
-    if (!d->stdinPipe || !d->stdinPipe->enqueue(QByteArray(data, size)))
+    SharedChild::QtDetail::InputPipe *pipe = d->stdinPipe();
+    if (!pipe || !pipe->enqueue(QByteArray(data, size)))
         return -1;
     return size;
 }

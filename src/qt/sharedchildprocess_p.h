@@ -53,6 +53,9 @@ public:
     void openPipes(SharedChild::Child &child);
     /// startDetached() once the state allows it.
     bool startDetached(qint64 *pid);
+    /// After a spawn: the pipeline ends the child got are its own now (and
+    /// after a failed one QProcess closes them too).
+    void closeUsedPipelineEnds();
 
     // --- Finishing and signals of a run (sharedchildprocess_p.cpp) ---
     /// Owner's thread: emits finished() for `run` unless it was emitted
@@ -95,6 +98,10 @@ public:
     /// the child wrote before it exited reaches readyRead before finished().
     bool drainAndClosePipes();
     bool hasOpenPipes() const;
+    /// Whether reads may take from the channel's buffer directly: QIODevice
+    /// holds nothing of its own (peek, ungetChar, a transaction) and does no
+    /// text conversion.
+    bool mayReadDirectly() const;
     /// The read channel whose data read() returns (stdout when merged).
     SharedChild::QtDetail::ReadBuffer &currentBuffer();
     const SharedChild::QtDetail::ReadBuffer &currentBuffer() const;
@@ -128,13 +135,22 @@ public:
         QString file; // empty: none
         bool append = false;
     };
-    std::array<FileRedirect, 3> files; // stdin, stdout, stderr
-    // setStandardOutputProcess(): the pipe shared with the other end, made
-    // when the first of the two starts. Owner's thread (both objects must
-    // live in one thread, as with QProcess).
-    std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdoutPipeline;
-    std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdinPipeline;
-    std::function<void()> childProcessModifier;
+    struct Redirections
+    {
+        std::array<FileRedirect, 3> files; // stdin, stdout, stderr
+        // setStandardOutputProcess(): the pipe shared with the other end,
+        // made when the first of the two starts. Owner's thread (both objects
+        // must live in one thread, as with QProcess).
+        std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdoutPipeline;
+        std::shared_ptr<SharedChild::QtDetail::PipelinePipe> stdinPipeline;
+        std::function<void()> childProcessModifier;
+    };
+    // Made by the first setter that needs it: most objects redirect nothing,
+    // and an idle object should cost no more than a QProcess.
+    std::unique_ptr<Redirections> redirections;
+    Redirections &redirect();
+    /// The redirections, or the defaults when none was set.
+    const Redirections &redirected() const;
     bool detachOnDestroy = false;
     bool newProcessGroup = false;
     bool killOnParentDeath = false;
@@ -149,18 +165,37 @@ public:
     // emission sequence that its run is no longer the current one.
     quint64 starts = 0;
     SharedChildExitStatus exitStatus;
-    std::array<SharedChild::QtDetail::ReadBuffer, 2> readBuffers; // stdout, stderr
-    std::array<bool, 2> readChannelClosed{}; // closeReadChannel(): discard from now on
-    // For the *Text() reads: a character split between two reads is kept
-    // back until its end arrives. Reset by each start.
-    std::array<QStringDecoder, 2> textDecoders{QStringDecoder(QStringDecoder::Utf8),
-                                               QStringDecoder(QStringDecoder::Utf8)};
-    bool writeChannelClosing = false;
-    bool emittingReadyRead = false;
-    bool emittingBytesWritten = false;
-    std::unique_ptr<SharedChild::QtDetail::InputPipe> stdinPipe;
-    std::unique_ptr<SharedChild::QtDetail::OutputPipe> stdoutPipe;
-    std::unique_ptr<SharedChild::QtDetail::OutputPipe> stderrPipe;
+    // The I/O of the current (or last) run; a new one for each start, so an
+    // object that never runs does without it.
+    struct RunIo
+    {
+        std::array<SharedChild::QtDetail::ReadBuffer, 2> readBuffers; // stdout, stderr
+        std::array<bool, 2> readChannelClosed{}; // closeReadChannel(): discard from now on
+        // For the *Text() reads: a character split between two reads is
+        // kept back until its end arrives.
+        std::array<QStringDecoder, 2> textDecoders{QStringDecoder(QStringDecoder::Utf8),
+                                                   QStringDecoder(QStringDecoder::Utf8)};
+        bool writeChannelClosing = false;
+        bool emittingReadyRead = false;
+        bool emittingBytesWritten = false;
+        std::unique_ptr<SharedChild::QtDetail::InputPipe> stdinPipe;
+        std::unique_ptr<SharedChild::QtDetail::OutputPipe> stdoutPipe;
+        std::unique_ptr<SharedChild::QtDetail::OutputPipe> stderrPipe;
+    };
+    std::unique_ptr<RunIo> io;
+    RunIo &runIo();
+    SharedChild::QtDetail::InputPipe *stdinPipe() const
+    {
+        return io ? io->stdinPipe.get() : nullptr;
+    }
+    SharedChild::QtDetail::OutputPipe *stdoutPipe() const
+    {
+        return io ? io->stdoutPipe.get() : nullptr;
+    }
+    SharedChild::QtDetail::OutputPipe *stderrPipe() const
+    {
+        return io ? io->stderrPipe.get() : nullptr;
+    }
 
     // Read from any thread. Lock order: see src/LOCKING.md.
     mutable std::mutex runMutex;

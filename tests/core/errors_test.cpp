@@ -154,6 +154,31 @@ TEST(SpawnErrors, BadInputThrowsNamingTheProgramAndTheReason)
     }
 }
 
+TEST(SpawnErrors, MissingWorkingDirectoryIsTheWorkingDirectoryStep)
+{
+    // Callers (the Qt layer words it as QProcess: "chdir: ...") tell this
+    // failure apart by type, not by the message, on spawn() and spawnDetached().
+    const TempDir dir;
+    const std::string missing = dir.path() + "/missing";
+    for (const bool detached : {false, true}) {
+        SCOPED_TRACE(detached ? "spawnDetached()" : "spawn()");
+        const Command command = helper({"exit", "0"}).setWorkingDirectory(missing);
+        try {
+            detached ? void(Child::spawnDetached(command)) : void(Child::spawn(command));
+            ADD_FAILURE() << "the start succeeded";
+        } catch (const SpawnError &error) {
+            EXPECT_EQ(error.step(), SpawnError::Step::WorkingDirectory);
+            EXPECT_EQ(error.code(), errnoCode(ENOENT));
+        }
+    }
+    try {
+        Child::spawn(helper({"exit", "0"}).setStdin(Stdio::file(missing)));
+        ADD_FAILURE() << "the start succeeded";
+    } catch (const SpawnError &) {
+        ADD_FAILURE() << "a missing stdin file is not the working directory step";
+    } catch (const std::system_error &) { }
+}
+
 TEST(SpawnErrors, HundredFailuresLeakNothing)
 {
     const TempDir dir;

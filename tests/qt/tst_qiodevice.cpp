@@ -70,6 +70,7 @@ private Q_SLOTS:
     void waitForReadyReadLoop();
     void textStreamAndDataStream();
     void peekGetCharUngetCharAndAtEnd();
+    void textModeConvertsLineEnds();
     void readChannelsAreSeparate();
     void switchingChannelsKeepsBufferedBytes();
     void channelSignals();
@@ -93,6 +94,8 @@ private Q_SLOTS:
     void startDetachedIsNeverOurChild();
     void startDetachedFailure();
     void childProcessModifierRunsBeforeExec();
+    void missingWorkingDirectoryIsReportedAsQProcessDoes();
+    void unwrittenInputIsCountedAfterTheRun();
 };
 
 void tst_QIODevice::defaultsAreQProcesss()
@@ -207,6 +210,20 @@ void tst_QIODevice::peekGetCharUngetCharAndAtEnd()
     QCOMPARE(process.read(10), QByteArray("def"));
     QVERIFY(process.atEnd());
     QCOMPARE(process.read(1), QByteArray());
+}
+
+void tst_QIODevice::textModeConvertsLineEnds()
+{
+    // QIODevice's Text mode, whichever way the bytes are read.
+    SharedChildProcess process;
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("printf 'a\\r\\nb\\r\\nc\\r\\n'")},
+                  QIODevice::ReadOnly | QIODevice::Text);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.readLine(), QByteArray("a\n"));
+    char line[8] = {};
+    QCOMPARE(process.readLine(line, sizeof(line)), 2);
+    QCOMPARE(QByteArray(line), QByteArray("b\n"));
+    QCOMPARE(process.readAll(), QByteArray("c\n"));
 }
 
 void tst_QIODevice::readChannelsAreSeparate()
@@ -519,7 +536,7 @@ void tst_QIODevice::startVariants()
 void tst_QIODevice::openStartsTheProgram()
 {
     SharedChildProcess process;
-    QTest::ignoreMessage(QtWarningMsg, "SharedChildProcess::open: program not set");
+    QTest::ignoreMessage(QtWarningMsg, "SharedChildProcess::start: program not set");
     QVERIFY(!process.open());
     process.setProgram(shell);
     process.setArguments({QStringLiteral("-c"), QStringLiteral("echo opened")});
@@ -679,6 +696,42 @@ void tst_QIODevice::childProcessModifierRunsBeforeExec()
     process.start(shell, {QStringLiteral("-c"), QStringLiteral("umask")});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.readAll().trimmed(), QByteArray("0077"));
+}
+
+void tst_QIODevice::missingWorkingDirectoryIsReportedAsQProcessDoes()
+{
+    const QString missing = QStringLiteral("/nonexistent/sharedchild-directory");
+    SharedChildProcess process;
+    process.setWorkingDirectory(missing);
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("true")});
+    QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
+    // QProcess's prefix, then our message with the program and the directory.
+    QVERIFY2(process.errorString().startsWith(QStringLiteral("chdir:")),
+             qPrintable(process.errorString()));
+    QVERIFY2(process.errorString().contains(missing), qPrintable(process.errorString()));
+    QVERIFY2(process.errorString().contains(shell), qPrintable(process.errorString()));
+
+    process.setProgram(shell);
+    QVERIFY(!process.startDetached());
+    QVERIFY2(process.errorString().startsWith(QStringLiteral("chdir:")),
+             qPrintable(process.errorString()));
+}
+
+void tst_QIODevice::unwrittenInputIsCountedAfterTheRun()
+{
+    // As QProcess: bytes the child never took stay in bytesToWrite() until
+    // the next start; output read before the end stays readable.
+    SharedChildProcess process;
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("echo before; exec sleep 60")});
+    QVERIFY(process.waitForReadyRead(10000));
+    process.write(QByteArray(1024 * 1024, 'z')); // more than the pipe takes
+    process.kill();
+    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(process.bytesToWrite() > 0);
+    QCOMPARE(process.readAll(), QByteArray("before\n"));
+    process.start(shell, {QStringLiteral("-c"), QStringLiteral("true")});
+    QCOMPARE(process.bytesToWrite(), 0);
+    QVERIFY(process.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(tst_QIODevice)

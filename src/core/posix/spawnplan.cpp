@@ -4,6 +4,8 @@
 #include "../displayname.h"
 #include "standardstreams.h"
 
+#include <sharedchild/spawnerror.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -146,7 +148,9 @@ void throwSpawnError(const SpawnPlan &plan, int error, SpawnStage stage)
     const std::string program = displayName(plan.command->program());
     switch (stage) {
     case SpawnStage::WorkingDirectory:
-        fail(error, program + ": cannot change to working directory " + plan.workingDirectory);
+        throw SpawnError(error,
+                         program + ": cannot change to working directory " + plan.workingDirectory,
+                         SpawnError::Step::WorkingDirectory);
     case SpawnStage::ProcessGroup:
         fail(error, program + ": cannot start a new process group");
     case SpawnStage::Stdio:

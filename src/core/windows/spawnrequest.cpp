@@ -9,6 +9,8 @@
 #include "utf16.h"
 #include "win32error.h"
 
+#include <sharedchild/spawnerror.h>
+
 #include <windows.h>
 
 #include <cerrno>
@@ -92,9 +94,10 @@ void throwCreateProcessError(const SpawnRequest &request, unsigned long error)
     if (request.workingDirectory) {
         const FileKind kind = fileKind(*request.workingDirectory);
         if (kind != FileKind::Directory) {
-            throwErrno(kind == FileKind::Missing ? ENOENT : ENOTDIR,
-                       program + ": cannot change to working directory "
-                               + *request.command->workingDirectory());
+            throw SpawnError(kind == FileKind::Missing ? ENOENT : ENOTDIR,
+                             program + ": cannot change to working directory "
+                                     + *request.command->workingDirectory(),
+                             SpawnError::Step::WorkingDirectory);
         }
     }
     throwWin32Error(error, program);

@@ -119,7 +119,7 @@ InputPipe::WriteResult InputPipe::writeSome()
             if (errno == EAGAIN)
                 break;
             result.error = errno;
-            close();
+            closeKeepingPending();
             return result;
         }
         m_pending.remove(0, written);
@@ -144,6 +144,12 @@ void InputPipe::close()
     m_notifier.reset();
     m_fd.close();
     m_pending.clear();
+}
+
+void InputPipe::closeKeepingPending()
+{
+    m_notifier.reset();
+    m_fd.close();
 }
 
 void InputPipe::updateNotifier()

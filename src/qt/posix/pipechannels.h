@@ -71,6 +71,9 @@ public:
     /// Closes once everything queued has been written.
     void closeWhenDrained();
     void close();
+    /// Closes the pipe but keeps what was not written, so that bytesToWrite()
+    /// still counts it after the child is gone, as QProcess's does.
+    void closeKeepingPending();
 
 private:
     void updateNotifier();
