@@ -145,14 +145,7 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
     std::shared_ptr<SharedChild::Child> child;
     QString failure;
     try {
-        for (const auto &pipeline : {redirected().stdinPipeline, redirected().stdoutPipeline}) {
-            if (pipeline && !pipeline->made) {
-                auto [readEnd, writeEnd] = SharedChild::makePipe();
-                pipeline->readEnd = std::move(readEnd);
-                pipeline->writeEnd = std::move(writeEnd);
-                pipeline->made = true;
-            }
-        }
+        makePipelinePipes();
         child = SharedChild::Child::spawn(command());
     } catch (const std::system_error &spawnError) {
         failure = failureText(spawnError);
@@ -216,21 +209,23 @@ bool SharedChildProcessPrivate::startDetached(qint64 *pid)
 {
     // As QProcess: pipes make no sense for a child nobody reads, so a channel
     // that is neither a file nor part of a pipeline is inherited.
-    SharedChild::Command detached = command();
-    const auto withoutPipe = [](const Stdio &stdio, Stdio replacement) {
-        return stdio.kind() == Stdio::Kind::Pipe ? replacement : stdio;
+    const auto inheritInsteadOfPipe = [](const Stdio &stdio) {
+        return stdio.kind() == Stdio::Kind::Pipe ? Stdio::inherit() : stdio;
     };
-    detached.setStdin(withoutPipe(detached.stdinMode(), Stdio::inherit()));
-    detached.setStdout(withoutPipe(detached.stdoutMode(), Stdio::inherit()));
-    detached.setStderr(withoutPipe(detached.stderrMode(), Stdio::inherit()));
-    detached.setKillOnParentDeath(false);
     try {
+        makePipelinePipes();
+        SharedChild::Command detached = command();
+        detached.setStdin(inheritInsteadOfPipe(detached.stdinMode()));
+        detached.setStdout(inheritInsteadOfPipe(detached.stdoutMode()));
+        detached.setStderr(inheritInsteadOfPipe(detached.stderrMode()));
+        detached.setKillOnParentDeath(false);
         const std::int64_t started = SharedChild::Child::spawnDetached(detached);
         if (pid)
             *pid = started;
     } catch (const std::system_error &spawnError) {
         if (pid)
             *pid = -1; // as QProcess
+        closeUsedPipelineEnds();
         setErrorAndEmit(SharedChildProcess::FailedToStart, failureText(spawnError));
         return false;
     }
@@ -246,4 +241,18 @@ void SharedChildProcessPrivate::closeUsedPipelineEnds()
         redirections->stdinPipeline->readEnd.close();
     if (redirections->stdoutPipeline)
         redirections->stdoutPipeline->writeEnd.close();
+}
+
+void SharedChildProcessPrivate::makePipelinePipes()
+{
+    if (!redirections)
+        return;
+    for (const auto &pipeline : {redirections->stdinPipeline, redirections->stdoutPipeline}) {
+        if (pipeline && !pipeline->made) {
+            auto [readEnd, writeEnd] = SharedChild::makePipe();
+            pipeline->readEnd = std::move(readEnd);
+            pipeline->writeEnd = std::move(writeEnd);
+            pipeline->made = true;
+        }
+    }
 }

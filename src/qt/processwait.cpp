@@ -92,6 +92,24 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
 
         if (auto outcome = observeOutcome(*waitedRun->child(),
                                           [&waitedRun] { return waitedRun->child()->tryWait(); })) {
+            // What the child wrote between the reads above and its exit is
+            // reported before the end, as QProcess does: the run finishes
+            // only once a read after the exit found nothing.
+            bool gotData = false;
+            bool lateReadyRead = false;
+            for (const auto channel :
+                 {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
+                const ReadReport report = readOutput(channel);
+                if (!alive(report.alive))
+                    return false;
+                gotData = gotData || report.gotData;
+                lateReadyRead = lateReadyRead || report.readyReadEmitted;
+            }
+            if (gotData) {
+                if (goal == WaitGoal::ReadyRead && lateReadyRead)
+                    return true;
+                continue;
+            }
             waitedRun->record(*outcome);
             const QPointer<SharedChildProcess> guard(q);
             finishRun(waitedRun);

@@ -56,6 +56,9 @@ public:
     /// After a spawn: the pipeline ends the child got are its own now (and
     /// after a failed one QProcess closes them too).
     void closeUsedPipelineEnds();
+    /// Before a spawn: the pipes of setStandardOutputProcess() that the other
+    /// end has not made yet. Throws std::system_error.
+    void makePipelinePipes();
 
     // --- Finishing and signals of a run (sharedchildprocess_p.cpp) ---
     /// Owner's thread: emits finished() for `run` unless it was emitted

@@ -96,6 +96,8 @@ private Q_SLOTS:
     void childProcessModifierRunsBeforeExec();
     void missingWorkingDirectoryIsReportedAsQProcessDoes();
     void unwrittenInputIsCountedAfterTheRun();
+    void dataWrittenJustBeforeExitIsReadyReadFirst();
+    void pipelineThroughADetachedProcess();
 };
 
 void tst_QIODevice::defaultsAreQProcesss()
@@ -732,6 +734,42 @@ void tst_QIODevice::unwrittenInputIsCountedAfterTheRun()
     process.start(shell, {QStringLiteral("-c"), QStringLiteral("true")});
     QCOMPARE(process.bytesToWrite(), 0);
     QVERIFY(process.waitForFinished(10000));
+}
+
+void tst_QIODevice::dataWrittenJustBeforeExitIsReadyReadFirst()
+{
+    // The child answers and exits at once, so its exit often comes between
+    // our read of the pipe and our look at the child. waitForReadyRead() must
+    // still report the answer, and leave the end of the run to the next wait.
+    for (int round = 0; round < 200; ++round) {
+        SharedChildProcess process;
+        process.start(shell, {QStringLiteral("-c"), QStringLiteral("read x; printf bar")});
+        process.write("go\n");
+        QVERIFY2(process.waitForReadyRead(10000), qPrintable(QString::number(round)));
+        QCOMPARE(process.readAll(), QByteArray("bar"));
+        QVERIFY(process.waitForFinished(10000));
+    }
+}
+
+void tst_QIODevice::pipelineThroughADetachedProcess()
+{
+    // As Qt's own test: the middle of source | middle | sink is started
+    // detached, with both of its pipes made for it.
+    SharedChildProcess source;
+    SharedChildProcess middle;
+    SharedChildProcess sink;
+    source.setStandardOutputProcess(&middle);
+    middle.setStandardOutputProcess(&sink);
+    source.start(shell, {QStringLiteral("-c"), QStringLiteral("cat")});
+    middle.setProgram(QStringLiteral("tr"));
+    middle.setArguments({QStringLiteral("a-z"), QStringLiteral("A-Z")});
+    QVERIFY2(middle.startDetached(), qPrintable(middle.errorString()));
+    sink.start(shell, {QStringLiteral("-c"), QStringLiteral("cat")});
+    source.write("through three\n");
+    source.closeWriteChannel();
+    QVERIFY(source.waitForFinished(10000));
+    QVERIFY(sink.waitForFinished(10000));
+    QCOMPARE(sink.readAll(), QByteArray("THROUGH THREE\n"));
 }
 
 QTEST_GUILESS_MAIN(tst_QIODevice)
