@@ -52,6 +52,20 @@ SharedChildProcessPrivate::readOutput(SharedChildProcess::ProcessChannel channel
     return report;
 }
 
+SharedChildProcessPrivate::ReadReport SharedChildProcessPrivate::readOutputs()
+{
+    ReadReport total;
+    for (const auto channel :
+         {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
+        const ReadReport report = readOutput(channel);
+        if (!report.alive)
+            return report;
+        total.gotData = total.gotData || report.gotData;
+        total.readyReadEmitted = total.readyReadEmitted || report.readyReadEmitted;
+    }
+    return total;
+}
+
 SharedChildProcessPrivate::WriteReport SharedChildProcessPrivate::writeInput()
 {
     WriteReport report;

@@ -100,6 +100,20 @@ void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
     }
 }
 
+bool SharedChildProcessPrivate::startAllowed(const char *function)
+{
+    if (state != SharedChildProcess::NotRunning) {
+        qWarning("SharedChildProcess::%s: Process is already running", function);
+        return false;
+    }
+    if (program.isEmpty()) {
+        setErrorAndEmit(SharedChildProcess::FailedToStart,
+                        SharedChildProcess::tr("No program defined"));
+        return false;
+    }
+    return true;
+}
+
 bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
 {
     using Process = SharedChildProcess;

@@ -72,15 +72,10 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
 
         // The pipes first, so that everything the child wrote before it
         // exited is reported before the run ends.
-        bool readyRead = false;
-        for (const auto channel :
-             {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
-            const ReadReport report = readOutput(channel);
-            if (!alive(report.alive))
-                return false;
-            readyRead = readyRead || report.readyReadEmitted;
-        }
-        if (goal == WaitGoal::ReadyRead && readyRead)
+        const ReadReport read = readOutputs();
+        if (!alive(read.alive))
+            return false;
+        if (goal == WaitGoal::ReadyRead && read.readyReadEmitted)
             return true;
         const WriteReport written = writeInput();
         if (!alive(written.alive))
@@ -95,18 +90,11 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
             // What the child wrote between the reads above and its exit is
             // reported before the end, as QProcess does: the run finishes
             // only once a read after the exit found nothing.
-            bool gotData = false;
-            bool lateReadyRead = false;
-            for (const auto channel :
-                 {SharedChildProcess::StandardOutput, SharedChildProcess::StandardError}) {
-                const ReadReport report = readOutput(channel);
-                if (!alive(report.alive))
-                    return false;
-                gotData = gotData || report.gotData;
-                lateReadyRead = lateReadyRead || report.readyReadEmitted;
-            }
-            if (gotData) {
-                if (goal == WaitGoal::ReadyRead && lateReadyRead)
+            const ReadReport lateRead = readOutputs();
+            if (!alive(lateRead.alive))
+                return false;
+            if (lateRead.gotData) {
+                if (goal == WaitGoal::ReadyRead && lateRead.readyReadEmitted)
                     return true;
                 continue;
             }

@@ -65,26 +65,17 @@ bool SharedChildProcess::start(const QString &program, const QStringList &argume
         qWarning("SharedChildProcess::start: Process is already running");
         return false;
     }
-    if (program.isEmpty()) {
-        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
-        return false;
-    }
+    // The setters emit, and a slot may delete the object.
+    const QPointer<SharedChildProcess> alive(this);
     setProgram(program);
-    setArguments(arguments);
-    return d->state == NotRunning && d->start(mode);
+    if (alive)
+        setArguments(arguments);
+    return alive && start(mode);
 }
 
 bool SharedChildProcess::start(OpenMode mode)
 {
-    if (d->state != NotRunning) {
-        qWarning("SharedChildProcess::start: Process is already running");
-        return false;
-    }
-    if (d->program.isEmpty()) {
-        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
-        return false;
-    }
-    return d->start(mode);
+    return d->startAllowed("start") && d->start(mode);
 }
 
 bool SharedChildProcess::startCommand(const QString &command, OpenMode mode)
@@ -110,15 +101,7 @@ bool SharedChildProcess::open(OpenMode mode)
 
 bool SharedChildProcess::startDetached(qint64 *pid)
 {
-    if (d->state != NotRunning) {
-        qWarning("SharedChildProcess::startDetached: Process is already running");
-        return false;
-    }
-    if (d->program.isEmpty()) {
-        d->setErrorAndEmit(FailedToStart, tr("No program defined"));
-        return false;
-    }
-    return d->startDetached(pid);
+    return d->startAllowed("startDetached") && d->startDetached(pid);
 }
 
 QString SharedChildProcess::program() const

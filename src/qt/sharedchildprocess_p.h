@@ -43,6 +43,9 @@ public:
     }
 
     // --- Starting (processstart.cpp) ---
+    /// QProcess's checks before a start: false, with QProcess's warning while
+    /// a child runs, or with errorOccurred(FailedToStart) without a program.
+    bool startAllowed(const char *function);
     /// start() once the state allows it: opens the device, spawns, emits.
     bool start(QIODevice::OpenMode mode);
     /// The core's Command for the current settings.
@@ -89,6 +92,8 @@ public:
     };
     /// Reads what `channel`'s pipe has now and emits its signals if that got bytes.
     ReadReport readOutput(SharedChildProcess::ProcessChannel channel);
+    /// readOutput() for stdout, then stderr.
+    ReadReport readOutputs();
     struct WriteReport
     {
         bool alive = true;
