@@ -98,6 +98,7 @@ private Q_SLOTS:
     void unwrittenInputIsCountedAfterTheRun();
     void dataWrittenJustBeforeExitIsReadyReadFirst();
     void pipelineThroughADetachedProcess();
+    void slotDeletingTheObjectInsideStartWithAProgram();
 };
 
 void tst_QIODevice::defaultsAreQProcesss()
@@ -770,6 +771,26 @@ void tst_QIODevice::pipelineThroughADetachedProcess()
     QVERIFY(source.waitForFinished(10000));
     QVERIFY(sink.waitForFinished(10000));
     QCOMPARE(sink.readAll(), QByteArray("THROUGH THREE\n"));
+}
+
+void tst_QIODevice::slotDeletingTheObjectInsideStartWithAProgram()
+{
+    // start(program, arguments) sets both first, and their change signals
+    // may destroy the object: start() must return without touching it.
+    for (const bool onArguments : {false, true}) {
+        auto *process = new SharedChildProcess;
+        const QPointer<SharedChildProcess> alive(process);
+        if (onArguments) {
+            process->setProgram(QStringLiteral("/bin/true")); // unchanged below: no signal
+            connect(process, &SharedChildProcess::argumentsChanged, this,
+                    [&alive] { delete alive.data(); });
+        } else {
+            connect(process, &SharedChildProcess::programChanged, this,
+                    [&alive] { delete alive.data(); });
+        }
+        QVERIFY(!process->start(QStringLiteral("/bin/true"), {QStringLiteral("x")}));
+        QVERIFY(!alive);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_QIODevice)
