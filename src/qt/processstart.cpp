@@ -217,7 +217,7 @@ bool SharedChildProcessPrivate::startDetached(qint64 *pid)
     // As QProcess: pipes make no sense for a child nobody reads, so a channel
     // that is neither a file nor part of a pipeline is inherited.
     SharedChild::Command detached = command();
-    const auto withoutPipe = [](const Stdio &stdio, Stdio replacement) {
+    const auto withoutPipe = [](const Stdio &stdio, const Stdio &replacement) {
         return stdio.kind() == Stdio::Kind::Pipe ? replacement : stdio;
     };
     detached.setStdin(withoutPipe(detached.stdinMode(), Stdio::inherit()));
