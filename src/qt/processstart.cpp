@@ -25,7 +25,7 @@ std::vector<std::string> toStdStrings(const QStringList &list)
 // message of a failed chdir with "chdir:", which QProcess code may look for.
 QString failureText(const std::system_error &error)
 {
-    const QString text = QString::fromLocal8Bit(error.what());
+    QString text = QString::fromLocal8Bit(error.what());
     const auto *spawnError = dynamic_cast<const SharedChild::SpawnError *>(&error);
     if (spawnError && spawnError->step() == SharedChild::SpawnError::Step::WorkingDirectory)
         return QStringLiteral("chdir: ") + text;
