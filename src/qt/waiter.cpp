@@ -114,13 +114,17 @@ protected:
             {
                 std::lock_guard lock(m_mutex);
                 if (m_quit)
-                    return;
+                    break;
                 timeout = msecsUntilNextDeadlineLocked();
             }
             m_descriptors->waitOnce(timeout);
             killWhenDue();
             pollStopsWhenDue();
         }
+        // A child that exited before the quit still gets its outcome (and a
+        // future's continuation its run), even when this thread was only
+        // scheduled after the quit was asked for.
+        m_descriptors->waitOnce(0);
     }
 
 private:
