@@ -33,9 +33,12 @@ using namespace SharedChildTest;
 
 TEST(ChildSetup, IsRefusedOnWindows)
 {
-    const int fds = openFdCount();
     Command command = helper({"exit", "0"});
     command.setChildSetup([] {});
+    // Under Wine the first refused spawn in a process leaves two handles of
+    // Wine's own behind, once (the test passes when repeated in one process).
+    ASSERT_TRUE(systemErrorFrom([&] { Child::spawn(command); }));
+    const int fds = openFdCount();
     const auto error = systemErrorFrom([&] { Child::spawn(command); });
     ASSERT_TRUE(error);
     EXPECT_EQ(error->code(), errnoCode(ENOTSUP));
