@@ -125,6 +125,10 @@ protected:
         // future's continuation its run), even when this thread was only
         // scheduled after the quit was asked for.
         m_descriptors->waitOnce(0);
+        // The destructor takes the mutex after wait(): taking it here last
+        // orders the pass above before the watcher's destruction in a way
+        // ThreadSanitizer sees (it cannot see QThread::wait()'s lock).
+        const std::lock_guard lastUse(m_mutex);
     }
 
 private:
