@@ -125,6 +125,15 @@ bool SharedChildProcessPrivate::hasOpenPipes() const
             || (stderrPipe() && stderrPipe()->isOpen());
 }
 
+QByteArray SharedChildProcessPrivate::readAllFrom(SharedChildProcess::ProcessChannel channel)
+{
+    const SharedChildProcess::ProcessChannel previous = readChannel;
+    q->setReadChannel(channel);
+    QByteArray data = q->readAll();
+    q->setReadChannel(previous);
+    return data;
+}
+
 bool SharedChildProcessPrivate::mayReadDirectly() const
 {
     return io && q->isReadable() && q->QIODevice::bytesAvailable() == 0

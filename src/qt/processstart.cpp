@@ -42,7 +42,6 @@ Stdio fileStdio(const SharedChildProcessPrivate::FileRedirect &redirect)
 
 SharedChild::Command SharedChildProcessPrivate::command() const
 {
-    using Process = SharedChildProcess;
     SharedChild::Command command(program.toStdString(), toStdStrings(arguments));
     if (!workingDirectory.isEmpty())
         command.setWorkingDirectory(workingDirectory.toStdString());
@@ -116,7 +115,6 @@ bool SharedChildProcessPrivate::startAllowed(const char *function)
 
 bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
 {
-    using Process = SharedChildProcess;
     // As QProcess: a direction with no pipe is not open, and output nobody
     // reads goes to the null device rather than to a pipe that fills up.
     const Redirections &redirections = redirected();

@@ -58,6 +58,12 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
         destroyed = !isAlive;
         return isAlive;
     };
+    const auto finishWith = [&](const Outcome &outcome) {
+        waitedRun->record(outcome);
+        const QPointer<SharedChildProcess> guard(q);
+        finishRun(waitedRun);
+        return alive(!guard.isNull()) && goal == WaitGoal::Finished;
+    };
 
     for (;;) {
         if (goal == WaitGoal::BytesWritten
@@ -85,6 +91,22 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
         if (runEnded()) // a slot waited for the end, or started the object again
             return goal == WaitGoal::Finished;
 
+        // Nothing left to service and no descriptor that tells the exit (the
+        // waitid backend): a blocking wait, which gets the reaped status with
+        // its resource usage where tryWait() could only peek at the exit
+        // while the watching thread blocks in its own wait.
+        const bool outputOpen = (stdoutPipe() && stdoutPipe()->isOpen())
+                || (stderrPipe() && stderrPipe()->isOpen());
+        const bool inputPending = stdinPipe() && stdinPipe()->isOpen() && stdinPipe()->hasPending();
+        if (exitDescriptor < 0 && !outputOpen && !inputPending) {
+            const std::optional<Outcome> outcome = waitWithoutPipes(waitedRun, deadline);
+            if (!outcome) {
+                alive(setError(SharedChildProcess::Timedout));
+                return false;
+            }
+            return finishWith(*outcome);
+        }
+
         if (auto outcome = observeOutcome(*waitedRun->child(),
                                           [&waitedRun] { return waitedRun->child()->tryWait(); })) {
             // What the child wrote between the reads above and its exit is
@@ -98,12 +120,7 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
                     return true;
                 continue;
             }
-            waitedRun->record(*outcome);
-            const QPointer<SharedChildProcess> guard(q);
-            finishRun(waitedRun);
-            if (!alive(!guard.isNull()))
-                return false;
-            return goal == WaitGoal::Finished;
+            return finishWith(*outcome);
         }
     }
 }

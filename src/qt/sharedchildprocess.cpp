@@ -345,11 +345,7 @@ QByteArray SharedChildProcess::readLine(qint64 maxSize)
 
 QByteArray SharedChildProcess::readAllStandardOutput()
 {
-    const ProcessChannel previous = readChannel();
-    setReadChannel(StandardOutput);
-    QByteArray data = readAll();
-    setReadChannel(previous);
-    return data;
+    return d->readAllFrom(StandardOutput);
 }
 
 QByteArray SharedChildProcess::readAllStandardError()
@@ -358,11 +354,7 @@ QByteArray SharedChildProcess::readAllStandardError()
         qWarning("SharedChildProcess::readAllStandardError: Called with MergedChannels");
         return {};
     }
-    const ProcessChannel previous = readChannel();
-    setReadChannel(StandardError);
-    QByteArray data = readAll();
-    setReadChannel(previous);
-    return data;
+    return d->readAllFrom(StandardError);
 }
 
 QString SharedChildProcess::readAllStandardOutputText()

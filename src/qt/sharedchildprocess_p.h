@@ -106,6 +106,8 @@ public:
     /// the child wrote before it exited reaches readyRead before finished().
     bool drainAndClosePipes();
     bool hasOpenPipes() const;
+    /// readAll() of `channel`, switching the read channel for the call, as QProcess does.
+    QByteArray readAllFrom(SharedChildProcess::ProcessChannel channel);
     /// Whether reads may take from the channel's buffer directly: QIODevice
     /// holds nothing of its own (peek, ungetChar, a transaction) and does no
     /// text conversion.

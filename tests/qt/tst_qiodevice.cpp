@@ -77,6 +77,7 @@ private Q_SLOTS:
     void waitFunctionsOnANeverStartedObject();
     void waitForReadyReadInsideReadyRead();
     void waitForBytesWritten();
+    void waitForBytesWrittenAndFinishedInsideSlots();
     void timeoutSetsTimedout();
     void mergedAndForwardedChannels();
     void forwardedInput();
@@ -347,6 +348,39 @@ void tst_QIODevice::waitForBytesWritten()
     process.closeWriteChannel();
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.readAll().size(), data.size());
+}
+
+void tst_QIODevice::waitForBytesWrittenAndFinishedInsideSlots()
+{
+    // As QProcess: a bytesWritten slot may write more and wait for it, and
+    // a readyRead slot may wait for the end of the run.
+    SharedChildProcess process;
+    int bytesWrittenDepth = 0;
+    int maxDepth = 0;
+    bool nestedWritten = false;
+    connect(&process, &QIODevice::bytesWritten, this, [&] {
+        maxDepth = std::max(maxDepth, ++bytesWrittenDepth);
+        if (!nestedWritten) {
+            nestedWritten = true;
+            process.write("second\n");
+            QVERIFY(process.waitForBytesWritten(10000));
+            process.closeWriteChannel();
+        }
+        --bytesWrittenDepth;
+    });
+    bool finishedInSlot = false;
+    connect(&process, &QIODevice::readyRead, this, [&] {
+        if (!finishedInSlot)
+            finishedInSlot = process.waitForFinished(10000);
+    });
+    QSignalSpy finished(&process, &SharedChildProcess::finished);
+    process.start(QStringLiteral("cat"));
+    process.write("first\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QVERIFY(nestedWritten);
+    QCOMPARE(maxDepth, 1); // no nested bytesWritten
+    QVERIFY(finishedInSlot);
+    QCOMPARE(process.readAll(), QByteArray("first\nsecond\n"));
 }
 
 void tst_QIODevice::timeoutSetsTimedout()

@@ -217,30 +217,52 @@ private:
     sigset_t m_saved{};
 };
 
-#if defined(__SANITIZE_THREAD__)
-// The ChildContext in a page that stays shared with a child cloned without CLONE_VM.
-class SharedChildContext
+// The ChildContext of one spawn of `plan`, filled in with what both kinds of
+// spawn need. It lives in the parent's memory, which the child shares
+// (CLONE_VM); under ThreadSanitizer, which cannot follow a child that shares
+// memory, in a page that stays shared with a child cloned without CLONE_VM.
+class SpawnContext
 {
 public:
-    SharedChildContext()
-        : m_page(::mmap(nullptr, sizeof(ChildContext), PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0))
+    explicit SpawnContext(const SpawnPlan &plan)
     {
+#if defined(__SANITIZE_THREAD__)
+        m_page = ::mmap(nullptr, sizeof(ChildContext), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (m_page == MAP_FAILED)
             throw std::system_error(errno, std::generic_category(), "mmap (child context)");
         m_context = new (m_page) ChildContext;
+#endif
+        m_context->plan = &plan;
+        m_context->newProcessGroup = plan.command->newProcessGroup();
+        m_context->killOnParentDeath = plan.command->killOnParentDeath();
+        m_context->parentPid = ::getpid();
     }
-    ~SharedChildContext() { ::munmap(m_page, sizeof(ChildContext)); }
-    SharedChildContext(const SharedChildContext &) = delete;
-    SharedChildContext &operator=(const SharedChildContext &) = delete;
+#if defined(__SANITIZE_THREAD__)
+    ~SpawnContext()
+    {
+        ::munmap(m_page, sizeof(ChildContext));
+    }
+#else
+    ~SpawnContext() = default;
+#endif
+    SpawnContext(const SpawnContext &) = delete;
+    SpawnContext &operator=(const SpawnContext &) = delete;
 
-    ChildContext &get() const { return *m_context; }
+    ChildContext &get() const
+    {
+        return *m_context;
+    }
 
 private:
-    void *m_page;
+#if defined(__SANITIZE_THREAD__)
+    void *m_page = nullptr;
     ChildContext *m_context = nullptr;
-};
+#else
+    mutable ChildContext m_own;
+    ChildContext *m_context = &m_own;
 #endif
+};
 
 void reapFailedChild(const SpawnedChild &child)
 {
@@ -255,16 +277,8 @@ void reapFailedChild(const SpawnedChild &child)
 
 SpawnedChild cloneAndExec(const SpawnPlan &plan)
 {
-#if defined(__SANITIZE_THREAD__)
-    const SharedChildContext sharedContext;
-    ChildContext &context = sharedContext.get();
-#else
-    ChildContext context;
-#endif
-    context.plan = &plan;
-    context.newProcessGroup = plan.command->newProcessGroup();
-    context.killOnParentDeath = plan.command->killOnParentDeath();
-    context.parentPid = ::getpid();
+    const SpawnContext spawnContext(plan);
+    ChildContext &context = spawnContext.get();
 
     const ChildStack stack(plan.command->childSetup() ? ChildStack::hookSize : ChildStack::ownSize);
     SpawnedChild child;
@@ -287,15 +301,9 @@ SpawnedChild cloneAndExec(const SpawnPlan &plan)
 
 pid_t cloneDetachedAndExec(const SpawnPlan &plan)
 {
-#if defined(__SANITIZE_THREAD__)
-    const SharedChildContext sharedContext;
-    ChildContext &context = sharedContext.get();
-#else
-    ChildContext context;
-#endif
-    context.plan = &plan;
-    context.newProcessGroup = plan.command->newProcessGroup();
-    context.parentPid = ::getpid();
+    // spawnDetached() refuses killOnParentDeath before it gets here.
+    const SpawnContext spawnContext(plan);
+    ChildContext &context = spawnContext.get();
 
     const ChildStack intermediateStack(ChildStack::ownSize);
     const ChildStack grandchildStack(plan.command->childSetup() ? ChildStack::hookSize
