@@ -56,6 +56,17 @@ allGone() {
     local pid
     for pid in $(cat "$1"); do [[ $(processState "$pid") == gone ]] || return 1; done
 }
+# True once PID sleeps, i.e. waits for its command: coreutils 9.1 timeout
+# installs its handlers before fork() but acts on a signal only once fork()
+# has returned in the parent; until then a SIGALRM makes it _exit(142)
+# without signalling the command, even if the command already runs.
+sleeping() {
+    local state
+    state=$(awk '{ sub(/^.*\) /, ""); print substr($0, 1, 1) }' "/proc/$1/stat" 2>/dev/null)
+    [[ $state == S ]]
+}
+childOf() { awk '{ print $1 }' "/proc/$1/task/$1/children" 2>/dev/null; }
+
 killAll() {
     local pid
     for pid in $(cat "$1" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
@@ -118,14 +129,15 @@ case_children() { # items 2 and 5
     echo "$status, $(wc -l <"$scratch/pids") children started, $left still running"
 }
 
-# SIGALRM sent to timeout: time is up. The command must be running first
-# (from then on both tools have their signal handling in place).
+# SIGALRM sent to timeout: time is up. The command must be running and
+# timeout waiting for it first (see sleeping()).
 case_alarm() { # item 3
     local tool=$1 start status
     rm -f "$scratch/started"
     start=$(date +%s)
     "$tool" 60 sh -c 'touch "$0"; exec sleep 60' "$scratch/started" & local pid=$!
     within 10 test -e "$scratch/started" || echo "(the command did not start)"
+    within 10 sleeping "$pid" || echo "(timeout is not waiting)"
     kill -ALRM "$pid"
     wait "$pid"
     status=$?
@@ -141,6 +153,8 @@ case_alarm_cascade() { # item 3
         'trap "touch \"\$0/int.received\"; exit" INT; touch "$0/started"; while :; do sleep 0.05; done' \
         "$scratch" & local pid=$!
     within 10 test -e "$scratch/started" || echo "(the command did not start)"
+    within 10 sleeping "$pid" || echo "(the outer timeout is not waiting)"
+    within 10 sleeping "$(childOf "$pid")" || echo "(the inner timeout is not waiting)"
     kill -ALRM "$pid"
     wait "$pid"
     status=$?
