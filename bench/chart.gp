@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The benchmark table as a chart (scripts/bench draws it): one bar per row
 # that has a ratio, from 1 (parity with the peer) to the measured ratio, on a
 # log scale so that 0.5x and 2x lie equally far from parity. Green: target

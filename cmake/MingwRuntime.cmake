@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Copies the DLLs of the mingw-w64 runtime (libstdc++, libgcc, winpthread)
 # next to the programs of the build, where Windows looks for them first, so
 # that the tests run under Wine without further setup. The runtime is linked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compiling for 64-bit Windows with mingw-w64 on Debian
 # (g++-mingw-w64-x86-64-posix): the posix thread model, whose libstdc++ has
 # std::thread and std::mutex. Programs built here run under Wine:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What the shared libraries export is their public API and nothing else:
 # members of the public classes, the free functions of the public headers
 # (signalName(), makePipe(), the SIGCHLD calls), and the typeinfo of those

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The installed package, seen from outside: `cmake --install` of the build tree
 # into a scratch prefix, then
 # - the files a user needs are there (headers, export headers, CMake package

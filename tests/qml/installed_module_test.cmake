@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installs the build into a scratch prefix and runs the QML tests against the
 # installed module alone, which checks the import directory, the qmldir and
 # the plugin's RPATH (no LD_LIBRARY_PATH helps it find libsharedchild-qt6).

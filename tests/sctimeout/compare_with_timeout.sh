@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs a table of invocations through coreutils timeout and through sctimeout
 # and compares how they ended, as their parent's waitpid() sees it: "exit N"
 # or "signal N" (a shell's $? would show both death by signal N and exit code
