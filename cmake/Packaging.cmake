@@ -103,6 +103,19 @@ License: MIT
 # the same tree gives the same packages.
 string(TIMESTAMP changelog_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
 find_program(SHAREDCHILD_GZIP gzip)
+
+# The tools' manual pages, compressed as Debian wants them.
+if(SHAREDCHILD_GZIP)
+    foreach(program sctimeout sharedchild-monitor)
+        if(TARGET ${program})
+            get_target_property(program_source_dir ${program} SOURCE_DIR)
+            set(page ${PROJECT_BINARY_DIR}/man/${program}.1)
+            configure_file(${program_source_dir}/${program}.1 ${page} COPYONLY)
+            execute_process(COMMAND ${SHAREDCHILD_GZIP} -9nf ${page} COMMAND_ERROR_IS_FATAL ANY)
+            install(FILES ${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+        endif()
+    endforeach()
+endif()
 foreach(component IN LISTS sharedchild_components)
     set(package ${sharedchild_${component}_package})
     set(doc_dir ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package})
