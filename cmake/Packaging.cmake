@@ -40,7 +40,7 @@ set(sharedchild_qt_package libsharedchild-qt6-${SHAREDCHILD_SOVERSION})
 set(sharedchild_qt_section libs)
 set(sharedchild_qt_summary "race-free shared child processes for Qt 6 - SharedChildProcess")
 set(sharedchild_qt_text
-    "SharedChildProcess has QProcess's API and behaviour, and on top of it\nmay be waited on, killed and signalled from any thread, with no\nPID-reuse race. This package holds the Qt layer's library.")
+    "The class SharedChildProcess has QProcess's API and behaviour, and on\ntop of it may be waited on, killed and signalled from any thread, with\nno PID-reuse race. This package holds the Qt layer's library.")
 set(sharedchild_dev_package libsharedchild-dev)
 set(sharedchild_dev_section libdevel)
 set(sharedchild_dev_summary "race-free shared child processes for C++ and Qt 6 - development files")
