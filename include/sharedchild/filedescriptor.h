@@ -87,7 +87,7 @@ struct Pipe
     FileDescriptor readEnd; ///< what is written to writeEnd is read here
     FileDescriptor writeEnd; ///< the end to write to
 };
-/// A new pipe, e.g. to connect two children with Stdio::descriptor().
+/// A new pipe, for instance to connect two children with Stdio::descriptor().
 /// Throws std::system_error (EMFILE, ...) when no pipe can be made.
 /// \threadsafe
 SHAREDCHILD_CORE_EXPORT Pipe makePipe();

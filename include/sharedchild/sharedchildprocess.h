@@ -229,10 +229,10 @@ public:
     /// Sets the input channel mode for the next start().
     /// \ownerthread
     void setInputChannelMode(InputChannelMode mode);
-    /// The channel that read(), readLine(), readyRead() etc. refer to.
+    /// The channel that read(), readLine() and readyRead() refer to.
     /// \ownerthread
     ProcessChannel readChannel() const;
-    /// Makes `channel` the one that read(), readLine(), readyRead() etc. refer to.
+    /// Makes `channel` the one that read(), readLine() and readyRead() refer to.
     /// \ownerthread
     void setReadChannel(ProcessChannel channel);
     /// Discards what the child writes to `channel` from now on; the pipe is
@@ -518,7 +518,7 @@ protected:
     /// \ownerthread
     qint64 readLineData(char *data, qint64 maxSize) override;
     /// QIODevice's writing primitive: queues `data` for the child's stdin
-    /// (-1 when the child's stdin cannot take it, e.g. is not a pipe).
+    /// (-1 when the child's stdin is not a pipe or cannot take it).
     /// \ownerthread
     qint64 writeData(const char *data, qint64 size) override;
 

@@ -11,9 +11,10 @@
 namespace SharedChild {
 
 /// The std::system_error that Child::spawn() and Child::spawnDetached() throw
-/// when the child failed at a step a caller may want to tell apart, e.g. to
-/// word the error as QProcess does ("chdir: ..."). Catching std::system_error
-/// catches it too; what() names the program and the reason as always.
+/// when the child failed at a step a caller may want to tell apart, for
+/// instance to word the error as QProcess does ("chdir: ..."). Catching
+/// std::system_error catches it too; what() names the program and the reason
+/// as always.
 ///
 /// \reentrant
 class SHAREDCHILD_CORE_EXPORT SpawnError : public std::system_error
