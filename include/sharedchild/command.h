@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::Command, what to run.
 #pragma once
 
 #include <sharedchild/sharedchild_core_export.h>
@@ -22,18 +24,28 @@ namespace SharedChild {
 /// differ, however they are spelled ("x.bat.", "x.bat ", a PATHEXT entry
 /// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
 /// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
+///
+/// Each setter returns the Command, so calls chain.
+///
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:
+    /// Runs `program` with `arguments` (not counting the program itself).
     explicit Command(std::string program, std::vector<std::string> arguments = {});
 
+    /// The program: a path, or a name looked up in PATH.
     const std::string &program() const { return m_program; }
+    /// The arguments, not counting the program itself.
     const std::vector<std::string> &arguments() const { return m_arguments; }
+    /// Replaces the arguments.
     Command &setArguments(std::vector<std::string> arguments);
+    /// Appends one argument.
     Command &addArgument(std::string argument);
 
     /// Where the child starts; unset means the parent's current directory.
     const std::optional<std::string> &workingDirectory() const { return m_workingDirectory; }
+    /// Sets workingDirectory().
     Command &setWorkingDirectory(std::string directory);
 
     /// The child's whole environment as KEY=VALUE entries, used exactly as
@@ -45,21 +57,30 @@ public:
     /// per-drive entries do ("=C:=C:\work"): the name ends at the first '='
     /// after its first character, as Windows and QProcess read it.
     const std::optional<std::vector<std::string>> &environment() const { return m_environment; }
+    /// Sets environment(): the child's whole environment.
     Command &setEnvironment(std::vector<std::string> environment);
+    /// Unsets environment(): the child inherits the parent's.
     Command &inheritEnvironment();
 
     /// Where the child's standard streams go; each defaults to Stdio::inherit().
     /// Stdio::mergeWithStdout() is for stderr only. Pipes are taken from the
     /// Child with takeStdin(), takeStdout() and takeStderr().
+    /// This one: where stdin comes from.
     const Stdio &stdinMode() const { return m_stdin; }
+    /// Where stdout goes; see stdinMode().
     const Stdio &stdoutMode() const { return m_stdout; }
+    /// Where stderr goes; see stdinMode().
     const Stdio &stderrMode() const { return m_stderr; }
+    /// Sets stdinMode().
     Command &setStdin(Stdio stdio);
+    /// Sets stdoutMode().
     Command &setStdout(Stdio stdio);
+    /// Sets stderrMode().
     Command &setStderr(Stdio stdio);
 
     /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
     bool newProcessGroup() const { return m_newProcessGroup; }
+    /// Sets newProcessGroup() (default: false).
     Command &setNewProcessGroup(bool enabled);
 
     /// Linux: the child gets SIGKILL when this process dies (PR_SET_PDEATHSIG).
@@ -67,6 +88,7 @@ public:
     /// the kernel ties the signal to the thread that spawned the child. Spawning
     /// throws ENOTSUP where the OS has no such mechanism.
     bool killOnParentDeath() const { return m_killOnParentDeath; }
+    /// Sets killOnParentDeath() (default: false).
     Command &setKillOnParentDeath(bool enabled);
 
     /// A function run in the child between fork and exec (POSIX only), as
@@ -97,6 +119,7 @@ public:
     /// Windows has no such point: spawning a Command that has one throws
     /// std::system_error (ENOTSUP).
     const std::function<void()> &childSetup() const { return m_childSetup; }
+    /// Sets childSetup(); an empty function means none.
     Command &setChildSetup(std::function<void()> setup);
 
 private:

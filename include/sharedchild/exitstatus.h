@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::ExitStatus, how a child ended, and its ResourceUsage.
 #pragma once
 
 #include <sharedchild/sharedchild_core_export.h>
@@ -10,6 +12,8 @@
 namespace SharedChild {
 
 /// What the operating system measured for a child, taken when it was reaped.
+///
+/// \reentrant
 struct ResourceUsage
 {
     std::chrono::microseconds userTime{0}; ///< CPU time spent in user mode
@@ -17,14 +21,18 @@ struct ResourceUsage
     std::int64_t peakRssBytes = 0; ///< largest resident set size
     bool valid = false; ///< false where the OS gave nothing (e.g. the status was lost)
 
+    /// All fields equal.
     friend bool operator==(const ResourceUsage &, const ResourceUsage &) = default;
 };
 
 /// How a child process ended. A default-constructed ExitStatus is invalid
 /// ("no status yet"). An exit code of 9 and death by SIGKILL never compare equal.
+///
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT ExitStatus
 {
 public:
+    /// An invalid status ("no status yet").
     ExitStatus() = default;
 
     /// The child called exit(code).
@@ -52,6 +60,7 @@ public:
     /// "exit code 3", "killed by signal 9 (SIGKILL)", "no exit status".
     std::string toString() const;
 
+    /// Same way of ending, code or signal, core dump and resource usage.
     friend bool operator==(const ExitStatus &, const ExitStatus &) = default;
 
 private:
@@ -64,6 +73,7 @@ private:
 };
 
 /// The conventional name of a signal ("SIGKILL"), or an empty string when unknown.
+/// \threadsafe
 SHAREDCHILD_CORE_EXPORT std::string signalName(int signal);
 
 } // namespace SharedChild

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChildExitStatus, the Qt layer's exit status.
 #pragma once
 
 #include <sharedchild/exitstatus.h>
@@ -27,23 +29,38 @@ struct IsProcessExitStatus : std::false_type
 /// code, or the signal number after a crash; 0 when invalid), so that a slot
 /// taking (int exitCode, ExitStatus) connects to SharedChildProcess::finished,
 /// and it compares equal to SharedChildProcess::NormalExit / CrashExit.
+///
+/// \reentrant
 class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
 {
     Q_GADGET
+    /// isValid(): false for "no status yet".
     Q_PROPERTY(bool valid READ isValid CONSTANT)
+    /// success(): exited normally with code 0.
     Q_PROPERTY(bool success READ success CONSTANT)
+    /// exitedNormally(): exited by itself rather than by a signal.
     Q_PROPERTY(bool exitedNormally READ exitedNormally CONSTANT)
+    /// crashed(): killed by a signal.
     Q_PROPERTY(bool crashed READ crashed CONSTANT)
+    /// exitCode(): the exit code, or -1 unless the child exited normally.
     Q_PROPERTY(int exitCode READ exitCode CONSTANT)
+    /// signalNumber(): the signal that killed the child, or 0.
     Q_PROPERTY(int signalNumber READ signalNumber CONSTANT)
+    /// coreDumped(): the kernel reported a core dump.
     Q_PROPERTY(bool coreDumped READ coreDumped CONSTANT)
+    /// text(): "exit code 3", "killed by signal 9 (SIGKILL)".
     Q_PROPERTY(QString text READ text CONSTANT)
+    /// userTimeSeconds(): CPU time in user mode.
     Q_PROPERTY(double userTimeSeconds READ userTimeSeconds CONSTANT)
+    /// systemTimeSeconds(): CPU time in the kernel.
     Q_PROPERTY(double systemTimeSeconds READ systemTimeSeconds CONSTANT)
+    /// peakRssBytes(): the largest resident set size.
     Q_PROPERTY(qint64 peakRssBytes READ peakRssBytes CONSTANT)
 
 public:
+    /// An invalid status ("no status yet").
     SharedChildExitStatus() = default;
+    /// The core's `status`, unchanged.
     SharedChildExitStatus(
             const SharedChild::ExitStatus &status) // NOLINT(google-explicit-constructor)
         : SharedChild::ExitStatus(status)
@@ -70,14 +87,17 @@ public:
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
     QString text() const { return QString::fromStdString(toString()); }
+    /// ResourceUsage::userTime in seconds (0 where the OS gave none).
     double userTimeSeconds() const
     {
         return std::chrono::duration<double>(resourceUsage().userTime).count();
     }
+    /// ResourceUsage::systemTime in seconds (0 where the OS gave none).
     double systemTimeSeconds() const
     {
         return std::chrono::duration<double>(resourceUsage().systemTime).count();
     }
+    /// ResourceUsage::peakRssBytes (0 where the OS gave none).
     qint64 peakRssBytes() const { return resourceUsage().peakRssBytes; }
 };
 
