@@ -10,8 +10,9 @@
 
 set(SHAREDCHILD_PACKAGE_MAINTAINER "The SharedChild developers <maintainers@users.noreply.r-seed-399eb845.example>"
     CACHE STRING "Maintainer field of the Debian packages (Name <address>)")
-set(SHAREDCHILD_PACKAGE_HOMEPAGE "https://sharedchild.r-seed-399eb845.example/"
-    CACHE STRING "Homepage field of the Debian packages")
+# The project has no web site yet: without one, the packages and the
+# copyright file have no Homepage and no Source field (both are optional).
+set(SHAREDCHILD_PACKAGE_HOMEPAGE "" CACHE STRING "Homepage field of the Debian packages (empty: none)")
 set(SHAREDCHILD_PACKAGE_RELEASE 1 CACHE STRING "Debian revision of the packages")
 
 set(SHAREDCHILD_DEB_VERSION ${PROJECT_VERSION}-${SHAREDCHILD_PACKAGE_RELEASE})
@@ -84,13 +85,16 @@ string(REGEX REPLACE "^.*Copyright \\(c\\) [^\n]*\n\n" "" licence_body "${licenc
 string(REGEX REPLACE "\n+$" "" licence_body "${licence_body}")
 string(REGEX REPLACE "\n\n" "\n.\n" licence_body "${licence_body}")
 string(REPLACE "\n" "\n " licence_body "${licence_body}")
+set(copyright_source "")
+if(SHAREDCHILD_PACKAGE_HOMEPAGE)
+    set(copyright_source "Source: ${SHAREDCHILD_PACKAGE_HOMEPAGE}\n")
+endif()
 set(copyright_file ${PROJECT_BINARY_DIR}/debian/copyright)
 file(WRITE ${copyright_file}
 "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: SharedChild
 Upstream-Contact: ${SHAREDCHILD_PACKAGE_MAINTAINER}
-Source: ${SHAREDCHILD_PACKAGE_HOMEPAGE}
-
+${copyright_source}
 Files: *
 Copyright: 2026 The SharedChild developers
 License: MIT
@@ -152,7 +156,9 @@ set(CPACK_COMPONENTS_ALL ${sharedchild_components})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${SHAREDCHILD_PACKAGE_RELEASE})
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${SHAREDCHILD_PACKAGE_MAINTAINER})
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${SHAREDCHILD_PACKAGE_HOMEPAGE})
+if(SHAREDCHILD_PACKAGE_HOMEPAGE)
+    set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${SHAREDCHILD_PACKAGE_HOMEPAGE})
+endif()
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 # dpkg-shlibdeps reads the ELF files for the Depends on libc, libstdc++ and
