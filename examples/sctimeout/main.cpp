@@ -70,6 +70,22 @@ void dieBySignal(int signal)
     ::raise(signal);
 }
 
+// sctimeout's stderr is coreutils timeout's: its own messages and nothing
+// else. Under a locale whose encoding is not UTF-8 (LC_ALL=C, as scripts and
+// coreutils' own tests run it) Qt 6.5+ switches its LC_CTYPE to UTF-8 and
+// says so on stderr while QCoreApplication is constructed (Qt 6.4's check
+// never fires). The switch is Qt's own business: the command still gets the
+// environment as it is. Only that message is dropped, and only then.
+QtMessageHandler previousHandler = nullptr;
+
+void dropLocaleSwitchNotice(QtMsgType type, const QMessageLogContext &context,
+                            const QString &message)
+{
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("Detected locale \"")))
+        return;
+    previousHandler(type, context, message);
+}
+
 void ignoreSignal(int signal)
 {
     struct sigaction ignore = {};
@@ -86,7 +102,9 @@ int run(int argc, char *argv[], const std::string &name)
     // the command and take its status with it.
     SharedChild::restoreChildSignalDefault();
 
+    previousHandler = qInstallMessageHandler(dropLocaleSwitchNotice);
     QCoreApplication app(argc, argv);
+    qInstallMessageHandler(previousHandler);
     QCoreApplication::setApplicationName(QStringLiteral("sctimeout"));
     QCoreApplication::setApplicationVersion(QStringLiteral("1.0"));
 
