@@ -147,6 +147,9 @@ endforeach()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME sharedchild)
 set(CPACK_PACKAGE_VENDOR "The SharedChild developers")
+# Defined but empty: CPack would otherwise put the project's description
+# above each component's own synopsis line.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
 set(CPACK_PACKAGE_CONTACT ${SHAREDCHILD_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
