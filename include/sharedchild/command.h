@@ -5,6 +5,7 @@
 #include <sharedchild/stdio.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,18 +23,37 @@ namespace SharedChild {
 /// differ, however they are spelled ("x.bat.", "x.bat ", a PATHEXT entry
 /// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
 /// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
+///
+/// Reentrant: distinct objects may be used from different threads; one object
+/// may be read from many threads at once (spawn() only reads it), but not
+/// while another thread changes it.
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:
+    /// `program` with `arguments` (argv[1] onwards), every other setting at its default.
     explicit Command(std::string program, std::vector<std::string> arguments = {});
+    /// A deep copy: the two objects change independently.
+    Command(const Command &other);
+    /// Leaves `other` with no program, no arguments and every setting at its default.
+    Command(Command &&other) noexcept;
+    /// A deep copy: the two objects change independently.
+    Command &operator=(const Command &other);
+    /// Leaves `other` with no program, no arguments and every setting at its default.
+    Command &operator=(Command &&other) noexcept;
+    ~Command();
 
-    const std::string &program() const { return m_program; }
-    const std::vector<std::string> &arguments() const { return m_arguments; }
+    /// The program to run, as given to the constructor.
+    const std::string &program() const noexcept;
+    /// The arguments after the program name (argv[1] onwards).
+    const std::vector<std::string> &arguments() const noexcept;
+    /// Replaces the arguments.
     Command &setArguments(std::vector<std::string> arguments);
+    /// Appends one argument.
     Command &addArgument(std::string argument);
 
     /// Where the child starts; unset means the parent's current directory.
-    const std::optional<std::string> &workingDirectory() const { return m_workingDirectory; }
+    const std::optional<std::string> &workingDirectory() const noexcept;
+    /// Sets workingDirectory().
     Command &setWorkingDirectory(std::string directory);
 
     /// The child's whole environment as KEY=VALUE entries, used exactly as
@@ -44,29 +64,38 @@ public:
     /// entry ends the block. A name may start with '=' as Windows' own
     /// per-drive entries do ("=C:=C:\work"): the name ends at the first '='
     /// after its first character, as Windows and QProcess read it.
-    const std::optional<std::vector<std::string>> &environment() const { return m_environment; }
+    const std::optional<std::vector<std::string>> &environment() const noexcept;
+    /// Sets environment().
     Command &setEnvironment(std::vector<std::string> environment);
+    /// Unsets environment(): the child inherits the parent's.
     Command &inheritEnvironment();
 
     /// Where the child's standard streams go; each defaults to Stdio::inherit().
     /// Stdio::mergeWithStdout() is for stderr only. Pipes are taken from the
     /// Child with takeStdin(), takeStdout() and takeStderr().
-    const Stdio &stdinMode() const { return m_stdin; }
-    const Stdio &stdoutMode() const { return m_stdout; }
-    const Stdio &stderrMode() const { return m_stderr; }
+    const Stdio &stdinMode() const noexcept;
+    /// Where the child's stdout goes.
+    const Stdio &stdoutMode() const noexcept;
+    /// Where the child's stderr goes.
+    const Stdio &stderrMode() const noexcept;
+    /// Sets stdinMode().
     Command &setStdin(Stdio stdio);
+    /// Sets stdoutMode().
     Command &setStdout(Stdio stdio);
+    /// Sets stderrMode().
     Command &setStderr(Stdio stdio);
 
     /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
-    bool newProcessGroup() const { return m_newProcessGroup; }
+    bool newProcessGroup() const noexcept;
+    /// Sets newProcessGroup().
     Command &setNewProcessGroup(bool enabled);
 
     /// Linux: the child gets SIGKILL when this process dies (PR_SET_PDEATHSIG).
     /// Such children are started from a long-lived thread of the library, since
     /// the kernel ties the signal to the thread that spawned the child. Spawning
     /// throws ENOTSUP where the OS has no such mechanism.
-    bool killOnParentDeath() const { return m_killOnParentDeath; }
+    bool killOnParentDeath() const noexcept;
+    /// Sets killOnParentDeath().
     Command &setKillOnParentDeath(bool enabled);
 
     /// A function run in the child between fork and exec (POSIX only), as
@@ -96,20 +125,15 @@ public:
     ///   every child it starts, from any thread that spawns.
     /// Windows has no such point: spawning a Command that has one throws
     /// std::system_error (ENOTSUP).
-    const std::function<void()> &childSetup() const { return m_childSetup; }
+    const std::function<void()> &childSetup() const noexcept;
+    /// Sets childSetup().
     Command &setChildSetup(std::function<void()> setup);
 
 private:
-    std::string m_program;
-    std::vector<std::string> m_arguments;
-    std::optional<std::string> m_workingDirectory;
-    std::optional<std::vector<std::string>> m_environment;
-    Stdio m_stdin = Stdio::inherit();
-    Stdio m_stdout = Stdio::inherit();
-    Stdio m_stderr = Stdio::inherit();
-    bool m_newProcessGroup = false;
-    bool m_killOnParentDeath = false;
-    std::function<void()> m_childSetup;
+    struct Data;
+    const Data &data() const noexcept;
+    Data &writable();
+    std::unique_ptr<Data> d; // null only when moved from
 };
 
 } // namespace SharedChild

@@ -20,12 +20,8 @@ constexpr std::int64_t maxRssUnit = 1024; // KiB
 
 ResourceUsage resourceUsageFrom(const struct rusage &usage)
 {
-    ResourceUsage result;
-    result.userTime = toMicroseconds(usage.ru_utime);
-    result.systemTime = toMicroseconds(usage.ru_stime);
-    result.peakRssBytes = static_cast<std::int64_t>(usage.ru_maxrss) * maxRssUnit;
-    result.valid = true;
-    return result;
+    return ResourceUsage(toMicroseconds(usage.ru_utime), toMicroseconds(usage.ru_stime),
+                         static_cast<std::int64_t>(usage.ru_maxrss) * maxRssUnit);
 }
 
 std::optional<ExitStatus> exitStatusFrom(const siginfo_t &info, ResourceUsage usage)
