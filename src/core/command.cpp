@@ -41,11 +41,14 @@ Command &Command::operator=(Command &&other) noexcept = default;
 
 Command::~Command() = default;
 
-// A moved-from Command reads as one with nothing set; a setter gives it data again.
+// A moved-from Command reads as one with nothing set; a setter gives it data
+// again. The static is reached only then: its guard costs every read otherwise.
 const Command::Data &Command::data() const noexcept
 {
+    if (d)
+        return *d;
     static const Data empty;
-    return d ? *d : empty;
+    return empty;
 }
 
 Command::Data &Command::writable()

@@ -68,8 +68,10 @@ bool ExitStatus::coreDumped() const noexcept
 
 const ResourceUsage &ExitStatus::resourceUsage() const noexcept
 {
+    if (d)
+        return d->usage;
     static const ResourceUsage none;
-    return d ? d->usage : none;
+    return none;
 }
 
 std::string ExitStatus::toString() const

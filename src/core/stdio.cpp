@@ -76,8 +76,10 @@ Stdio::Kind Stdio::kind() const noexcept
 
 const std::string &Stdio::path() const noexcept
 {
+    if (d)
+        return d->path;
     static const std::string none;
-    return d ? d->path : none;
+    return none;
 }
 
 NativeDescriptor Stdio::nativeDescriptor() const noexcept

@@ -149,7 +149,7 @@ private:
         PROCESS_MEMORY_COUNTERS memory{};
         if (::GetProcessMemoryInfo(m_process, &memory, sizeof memory))
             peakRssBytes = static_cast<std::int64_t>(memory.PeakWorkingSetSize);
-        return ResourceUsage(fromFileTime(user), fromFileTime(kernel), peakRssBytes);
+        return {fromFileTime(user), fromFileTime(kernel), peakRssBytes};
     }
 
     void closeHandle()
