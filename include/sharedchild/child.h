@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::Child, the core's child process (no Qt).
 #pragma once
 
 #include <sharedchild/command.h>
@@ -12,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+/// The Qt-free core: Child, Command, Stdio, ExitStatus and their helpers.
 namespace SharedChild {
 
 namespace Detail {
@@ -29,10 +32,12 @@ class ProcessHandle;
 ///
 /// When the last shared_ptr to a child that was never reaped goes away, the
 /// child keeps running; the library reaps it once it exits, so no zombie is left.
+///
+/// \threadsafe Every member, static or not, also on one Child from many threads.
 class SHAREDCHILD_CORE_EXPORT Child
 {
 public:
-    /// How the library waits for and signals children in this process.
+    /// How the library waits for and signals children in this process; see backend().
     enum class Backend {
         Pidfd, ///< Linux: pidfd + poll() + waitid(P_PIDFD) + pidfd_send_signal
         Waitid, ///< POSIX: waitid(P_PID, WEXITED | WNOWAIT) + kill()
@@ -40,7 +45,10 @@ public:
     };
 
     /// Starts the child. Throws std::system_error whose code() is the OS error
-    /// and whose what() names the program and the reason.
+    /// and whose what() names the program and the reason (a SpawnError for
+    /// the steps it names). The Command is only read: one Command may be
+    /// spawned from several threads at once.
+    /// \threadsafe
     static std::shared_ptr<Child> spawn(const Command &command);
 
     /// Starts `command` detached, as QProcess::startDetached() does, and
@@ -68,12 +76,14 @@ public:
     /// once).
     /// Windows: CreateProcessW(), whose two handles are closed at once;
     /// childSetup() throws ENOTSUP there as with spawn().
+    /// \threadsafe
     static std::int64_t spawnDetached(const Command &command);
 
     /// The backend in use: the platform's default, or the one named by the
     /// environment variable SHAREDCHILD_BACKEND ("pidfd", "waitid"; on Windows
     /// only "windows") when the process started. An unknown name makes spawn()
-    /// throw EINVAL.
+    /// throw EINVAL. The choice is made once and never changes.
+    /// \threadsafe
     static Backend backend();
 
     /// Takes over a child this process started by other means (posix_spawn,
@@ -86,33 +96,54 @@ public:
     /// Windows: adopt() takes a process HANDLE (any process; ownership passes
     /// to the Child); by PID it throws ENOTSUP, since an ID alone could name a
     /// process that reused it.
+    /// \threadsafe
     static std::shared_ptr<Child> adopt(FileDescriptor pidfd);
+    /// Takes over the unreaped child with process ID `pid`, as adopt(FileDescriptor)
+    /// does (the pidfd backend opens a pidfd for it and checks that it names
+    /// our own child). Windows: throws ENOTSUP.
+    /// \threadsafe
     static std::shared_ptr<Child> adopt(std::int64_t pid);
 
+    /// Neither kills nor waits: an unreaped child keeps running and is reaped
+    /// in the background once it exits. Runs in whichever thread lets go of
+    /// the last shared_ptr.
     ~Child();
     Child(const Child &) = delete;
     Child &operator=(const Child &) = delete;
 
     /// The process ID; still readable after the child has exited.
+    /// \threadsafe
     std::int64_t id() const;
 
     /// Blocks until the child exits and returns its status. Any number of
     /// threads may wait at once; all get the same status, and later calls
-    /// return it at once.
+    /// return it at once. Throws std::system_error (ECHILD) when the status
+    /// was lost.
+    /// \threadsafe
     ExitStatus wait();
 
     /// The status if the child has exited, else empty. Never blocks on the
     /// child and is never stale, even while another thread is inside wait().
+    /// Throws std::system_error (ECHILD) when the status was lost.
+    /// \threadsafe
     std::optional<ExitStatus> tryWait();
 
     /// Waits at most `timeout` (polling at least once); empty on timeout.
+    /// Throws as wait() does.
+    /// \threadsafe
     std::optional<ExitStatus> waitFor(std::chrono::milliseconds timeout);
     /// Waits until `deadline` (polling at least once); empty on timeout.
+    /// Throws as wait() does.
+    /// \threadsafe
     std::optional<ExitStatus> waitUntil(std::chrono::steady_clock::time_point deadline);
 
     /// SIGKILL (Windows: TerminateProcess). A no-op once the child has exited.
+    /// Never blocks behind a waiter.
+    /// \threadsafe
     void kill();
     /// SIGTERM (Windows: TerminateProcess). A no-op once the child has exited.
+    /// Never blocks behind a waiter.
+    /// \threadsafe
     void terminate();
     /// Sends `signal`; never blocks behind a waiter; a no-op once the child has
     /// exited. An invalid signal number throws std::system_error (EINVAL).
@@ -127,6 +158,7 @@ public:
     /// process itself exits with code 0xF291 (62097, the code QProcess::kill()
     /// uses), and a child that exits with that code on its own, or that
     /// someone else's TerminateProcess() ended, reports its exit code.
+    /// \threadsafe
     void sendSignal(int signal);
 
     /// Sends `signal` to the child's whole process group (the child and its
@@ -134,26 +166,35 @@ public:
     /// Command::setNewProcessGroup(true) (else throws EINVAL), and only while
     /// the child is unreaped, so the group ID cannot have been reused; a no-op
     /// once the child's status is known. POSIX only (ENOTSUP elsewhere).
+    /// \threadsafe
     void killProcessGroup(int signal);
     /// True when the child was started with Command::setNewProcessGroup(true).
+    /// \threadsafe
     bool isProcessGroupLeader() const;
 
     /// The signal that stopped the child (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, or
     /// SIGTRAP under ptrace), or empty while it runs or once it has exited.
     /// Peeks: the stop report stays for others (e.g. a shell) to collect.
+    /// \threadsafe
     std::optional<int> stopped();
 
     /// The parent's end of a Stdio::pipe() stream, handed out once: later
     /// calls, and streams that are not pipes, give an invalid FileDescriptor.
-    /// Any thread.
+    /// The caller owns what it gets. This one is the write end of the child's stdin.
+    /// \threadsafe
     FileDescriptor takeStdin();
+    /// The read end of the child's stdout, as takeStdin() hands it out.
+    /// \threadsafe
     FileDescriptor takeStdout();
+    /// The read end of the child's stderr, as takeStdin() hands it out.
+    /// \threadsafe
     FileDescriptor takeStderr();
 
     /// A file descriptor that becomes readable once the child has exited (the
     /// pidfd on Linux), for use with poll(), epoll or QSocketNotifier; then call
     /// tryWait(). -1 when the backend has none (waitid, Windows). Owned by the
     /// Child: do not close.
+    /// \threadsafe
     int pollDescriptor() const;
 
 private:

@@ -5,6 +5,7 @@
 
 namespace SharedChild {
 
+/// \file
 /// SIGCHLD and the status of children.
 ///
 /// When SIGCHLD's disposition is SIG_IGN, or its handler was installed with
@@ -29,7 +30,8 @@ namespace SharedChild {
 /// restoreChildSignalDefault() does nothing.
 
 /// True when the kernel reaps this process's children on its own: SIGCHLD
-/// is ignored, or its handler has SA_NOCLDWAIT.
+/// is ignored, or its handler has SA_NOCLDWAIT. Always false on Windows.
+/// \threadsafe
 SHAREDCHILD_CORE_EXPORT bool childrenAreReapedAutomatically();
 
 /// Makes children waitable again: an ignored SIGCHLD gets its default
@@ -38,6 +40,8 @@ SHAREDCHILD_CORE_EXPORT bool childrenAreReapedAutomatically();
 /// that flag. Any other disposition is left alone. Returns true when something
 /// was changed; throws std::system_error if sigaction() fails.
 /// Children that were reaped automatically before the call stay lost.
+/// \threadsafe The disposition is process-wide, though: see the file's
+/// description for when to call it.
 SHAREDCHILD_CORE_EXPORT bool restoreChildSignalDefault();
 
 } // namespace SharedChild

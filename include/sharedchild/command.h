@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::Command, what to run.
 #pragma once
 
 #include <sharedchild/sharedchild_core_export.h>
@@ -24,13 +26,15 @@ namespace SharedChild {
 /// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
 /// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
 ///
-/// Reentrant: distinct objects may be used from different threads; one object
-/// may be read from many threads at once (spawn() only reads it), but not
-/// while another thread changes it.
+/// Each setter returns the Command, so calls chain. Its const members may also
+/// be called on one object from several threads at once (spawn() only reads
+/// it), while no thread changes it.
+///
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT Command
 {
 public:
-    /// `program` with `arguments` (argv[1] onwards), every other setting at its default.
+    /// Runs `program` with `arguments` (not counting the program itself).
     explicit Command(std::string program, std::vector<std::string> arguments = {});
     /// A deep copy: the two objects change independently.
     Command(const Command &other);
@@ -40,11 +44,12 @@ public:
     Command &operator=(const Command &other);
     /// Leaves `other` with no program, no arguments and every setting at its default.
     Command &operator=(Command &&other) noexcept;
+    /// Frees this object's settings.
     ~Command();
 
-    /// The program to run, as given to the constructor.
+    /// The program: a path, or a name looked up in PATH.
     const std::string &program() const noexcept;
-    /// The arguments after the program name (argv[1] onwards).
+    /// The arguments, not counting the program itself.
     const std::vector<std::string> &arguments() const noexcept;
     /// Replaces the arguments.
     Command &setArguments(std::vector<std::string> arguments);
@@ -65,7 +70,7 @@ public:
     /// per-drive entries do ("=C:=C:\work"): the name ends at the first '='
     /// after its first character, as Windows and QProcess read it.
     const std::optional<std::vector<std::string>> &environment() const noexcept;
-    /// Sets environment().
+    /// Sets environment(): the child's whole environment.
     Command &setEnvironment(std::vector<std::string> environment);
     /// Unsets environment(): the child inherits the parent's.
     Command &inheritEnvironment();
@@ -73,10 +78,11 @@ public:
     /// Where the child's standard streams go; each defaults to Stdio::inherit().
     /// Stdio::mergeWithStdout() is for stderr only. Pipes are taken from the
     /// Child with takeStdin(), takeStdout() and takeStderr().
+    /// This one: where stdin comes from.
     const Stdio &stdinMode() const noexcept;
-    /// Where the child's stdout goes.
+    /// Where stdout goes; see stdinMode().
     const Stdio &stdoutMode() const noexcept;
-    /// Where the child's stderr goes.
+    /// Where stderr goes; see stdinMode().
     const Stdio &stderrMode() const noexcept;
     /// Sets stdinMode().
     Command &setStdin(Stdio stdio);
@@ -87,7 +93,7 @@ public:
 
     /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
     bool newProcessGroup() const noexcept;
-    /// Sets newProcessGroup().
+    /// Sets newProcessGroup() (default: false).
     Command &setNewProcessGroup(bool enabled);
 
     /// Linux: the child gets SIGKILL when this process dies (PR_SET_PDEATHSIG).
@@ -95,7 +101,7 @@ public:
     /// the kernel ties the signal to the thread that spawned the child. Spawning
     /// throws ENOTSUP where the OS has no such mechanism.
     bool killOnParentDeath() const noexcept;
-    /// Sets killOnParentDeath().
+    /// Sets killOnParentDeath() (default: false).
     Command &setKillOnParentDeath(bool enabled);
 
     /// A function run in the child between fork and exec (POSIX only), as
@@ -126,7 +132,7 @@ public:
     /// Windows has no such point: spawning a Command that has one throws
     /// std::system_error (ENOTSUP).
     const std::function<void()> &childSetup() const noexcept;
-    /// Sets childSetup().
+    /// Sets childSetup(); an empty function means none.
     Command &setChildSetup(std::function<void()> setup);
 
 private:

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::ExitStatus, how a child ended, and its ResourceUsage.
 #pragma once
 
 #include <sharedchild/sharedchild_core_export.h>
@@ -11,11 +13,11 @@
 namespace SharedChild {
 
 /// What the operating system measured for a child, taken when it was reaped.
-/// An immutable value type. A default-constructed ResourceUsage is invalid
-/// (the OS gave nothing, e.g. the status was lost) and allocates nothing.
+/// An immutable value type, so its const members may also be called on one
+/// object from several threads at once. A default-constructed ResourceUsage is
+/// invalid (the OS gave nothing, as when the status was lost) and allocates nothing.
 ///
-/// Reentrant: distinct objects may be used from different threads, and one
-/// object may be read (and copied) from any number of threads at once.
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT ResourceUsage
 {
 public:
@@ -33,9 +35,10 @@ public:
     ResourceUsage &operator=(const ResourceUsage &other) noexcept;
     /// Leaves `other` invalid.
     ResourceUsage &operator=(ResourceUsage &&other) noexcept;
+    /// Drops this object's share of the measurements.
     ~ResourceUsage();
 
-    /// False where the OS gave nothing (e.g. the status was lost).
+    /// False where the OS gave nothing, as when the status was lost.
     bool isValid() const noexcept;
     /// CPU time spent in user mode; 0 when invalid.
     std::chrono::microseconds userTime() const noexcept;
@@ -52,16 +55,16 @@ private:
     std::shared_ptr<const Data> d; // null: invalid
 };
 
-/// How a child process ended. An immutable value type; a default-constructed
-/// ExitStatus is invalid ("no status yet") and allocates nothing. An exit code
-/// of 9 and death by SIGKILL never compare equal.
+/// How a child process ended. A default-constructed ExitStatus is invalid
+/// ("no status yet") and allocates nothing. An exit code of 9 and death by
+/// SIGKILL never compare equal. An immutable value type, so its const members
+/// may also be called on one object from several threads at once.
 ///
-/// Reentrant: distinct objects may be used from different threads, and one
-/// object may be read (and copied) from any number of threads at once.
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT ExitStatus
 {
 public:
-    /// An invalid status: "no status yet".
+    /// An invalid status ("no status yet").
     ExitStatus() noexcept;
     /// Copies share the status; no allocation.
     ExitStatus(const ExitStatus &other) noexcept;
@@ -71,6 +74,7 @@ public:
     ExitStatus &operator=(const ExitStatus &other) noexcept;
     /// Leaves `other` invalid.
     ExitStatus &operator=(ExitStatus &&other) noexcept;
+    /// Drops this object's share of the status.
     ~ExitStatus();
 
     /// The child called exit(code).
@@ -100,7 +104,7 @@ public:
     /// "exit code 3", "killed by signal 9 (SIGKILL)", "no exit status".
     std::string toString() const;
 
-    /// Same kind of end, same code or signal, same core dump, same usage.
+    /// Same way of ending, code or signal, core dump and resource usage.
     bool operator==(const ExitStatus &other) const noexcept;
 
 private:
@@ -109,7 +113,7 @@ private:
 };
 
 /// The conventional name of a signal ("SIGKILL"), or an empty string when unknown.
-/// Thread-safe.
+/// \threadsafe
 SHAREDCHILD_CORE_EXPORT std::string signalName(int signal);
 
 } // namespace SharedChild

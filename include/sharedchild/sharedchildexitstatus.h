@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChildExitStatus, the Qt layer's exit status.
 #pragma once
 
 #include <sharedchild/exitstatus.h>
@@ -29,29 +31,40 @@ struct IsProcessExitStatus : std::false_type
 ///
 /// It holds no data of its own, only the core status's shared d-pointer: what
 /// it reports is read from that, so a new field goes into the core's
-/// ExitStatus and this class's size never changes.
+/// ExitStatus and this class's size never changes. Its const members may also
+/// be called on one object from several threads at once.
 ///
-/// Reentrant: distinct objects may be used from different threads, and one
-/// object may be read (and copied) from any number of threads at once.
+/// \reentrant
 class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
 {
     Q_GADGET
+    /// isValid(): false for "no status yet".
     Q_PROPERTY(bool valid READ isValid CONSTANT)
+    /// success(): exited normally with code 0.
     Q_PROPERTY(bool success READ success CONSTANT)
+    /// exitedNormally(): exited by itself rather than by a signal.
     Q_PROPERTY(bool exitedNormally READ exitedNormally CONSTANT)
+    /// crashed(): killed by a signal.
     Q_PROPERTY(bool crashed READ crashed CONSTANT)
+    /// exitCode(): the exit code, or -1 unless the child exited normally.
     Q_PROPERTY(int exitCode READ exitCode CONSTANT)
+    /// signalNumber(): the signal that killed the child, or 0.
     Q_PROPERTY(int signalNumber READ signalNumber CONSTANT)
+    /// coreDumped(): the kernel reported a core dump.
     Q_PROPERTY(bool coreDumped READ coreDumped CONSTANT)
+    /// text(): "exit code 3", "killed by signal 9 (SIGKILL)".
     Q_PROPERTY(QString text READ text CONSTANT)
+    /// userTimeSeconds(): CPU time in user mode.
     Q_PROPERTY(double userTimeSeconds READ userTimeSeconds CONSTANT)
+    /// systemTimeSeconds(): CPU time in the kernel.
     Q_PROPERTY(double systemTimeSeconds READ systemTimeSeconds CONSTANT)
+    /// peakRssBytes(): the largest resident set size.
     Q_PROPERTY(qint64 peakRssBytes READ peakRssBytes CONSTANT)
 
 public:
     /// An invalid status ("no status yet"). Allocates nothing.
     SharedChildExitStatus() noexcept = default;
-    /// The core's status, shared (no allocation).
+    /// The core's `status`, unchanged and shared (no allocation).
     SharedChildExitStatus(
             const SharedChild::ExitStatus &status) noexcept; // NOLINT(google-explicit-constructor)
 
@@ -73,11 +86,11 @@ public:
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
     QString text() const;
-    /// resourceUsage().userTime() in seconds; 0 when not measured.
+    /// ResourceUsage::userTime() in seconds (0 where the OS gave none).
     double userTimeSeconds() const noexcept;
-    /// resourceUsage().systemTime() in seconds; 0 when not measured.
+    /// ResourceUsage::systemTime() in seconds (0 where the OS gave none).
     double systemTimeSeconds() const noexcept;
-    /// resourceUsage().peakRssBytes(); 0 when not measured.
+    /// ResourceUsage::peakRssBytes() (0 where the OS gave none).
     qint64 peakRssBytes() const noexcept;
 };
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+/// \file
+/// SharedChild::Stdio, where a child's standard stream goes.
 #pragma once
 
 #include <sharedchild/filedescriptor.h>
@@ -12,14 +14,14 @@ namespace SharedChild {
 
 /// Where one of a child's standard streams goes. Used with
 /// Command::setStdin(), setStdout() and setStderr(). An immutable value type,
-/// made by the static functions below.
+/// made by the static functions below; its const members may also be called
+/// on one object from several threads at once.
 ///
-/// Reentrant: distinct objects may be used from different threads, and one
-/// object may be read (and copied) from any number of threads at once.
+/// \reentrant
 class SHAREDCHILD_CORE_EXPORT Stdio
 {
 public:
-    /// The kinds of setting, one per static function below.
+    /// Where the stream goes.
     enum class Kind {
         Inherit, ///< the parent's stream (the default)
         Null, ///< the null device
@@ -30,17 +32,17 @@ public:
         Descriptor, ///< a copy of a descriptor of the parent's (e.g. one end of makePipe())
     };
 
-    /// The parent's stream (the default). Allocates nothing.
+    /// The parent's own stream (Kind::Inherit, the default). Allocates nothing.
     static Stdio inherit() noexcept;
-    /// The null device.
+    /// The null device (Kind::Null).
     static Stdio null();
-    /// A file: read for stdin; created and truncated for output.
+    /// The file at `path`: read for stdin; created and truncated for output (Kind::File).
     static Stdio file(std::string path);
-    /// A file, created if needed and appended to (output only).
+    /// The file at `path`, created if needed and appended to; output only (Kind::AppendFile).
     static Stdio appendFile(std::string path);
-    /// A pipe whose other end the parent takes from the Child.
+    /// A pipe; the parent takes its end with Child::takeStdin() etc. (Kind::Pipe).
     static Stdio pipe();
-    /// For stderr only: wherever stdout goes.
+    /// stderr only: wherever stdout goes (Kind::MergeWithStdout).
     static Stdio mergeWithStdout();
     /// The child gets a copy of `descriptor`, which stays the caller's: it
     /// must stay open until spawn() returns, and the caller closes it.
@@ -54,17 +56,18 @@ public:
     Stdio &operator=(const Stdio &other) noexcept;
     /// Leaves `other` as inherit().
     Stdio &operator=(Stdio &&other) noexcept;
+    /// Drops this object's share of the setting.
     ~Stdio();
 
-    /// Which of the settings above this is.
+    /// Where the stream goes.
     Kind kind() const noexcept;
-    /// The file of file() and appendFile(); empty for the other kinds. The
+    /// The file of Kind::File and Kind::AppendFile; empty otherwise. The
     /// reference stays valid while this object is neither assigned to nor destroyed.
     const std::string &path() const noexcept;
-    /// The descriptor of descriptor(); invalidNativeDescriptor() for the other kinds.
+    /// The descriptor of Kind::Descriptor; invalidNativeDescriptor() otherwise.
     NativeDescriptor nativeDescriptor() const noexcept;
 
-    /// Same kind, same path, same descriptor.
+    /// Same kind, path and descriptor.
     bool operator==(const Stdio &other) const noexcept;
 
 private:
