@@ -7,6 +7,7 @@
 #include <sharedchild/stdio.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,9 @@ namespace SharedChild {
 /// ".BAT.": Windows drops trailing dots and spaces, so the path is checked
 /// as Windows normalises it). Strings are UTF-8 (EILSEQ otherwise).
 ///
-/// Each setter returns the Command, so calls chain.
+/// Each setter returns the Command, so calls chain. Its const members may also
+/// be called on one object from several threads at once (spawn() only reads
+/// it), while no thread changes it.
 ///
 /// \reentrant
 class SHAREDCHILD_CORE_EXPORT Command
@@ -33,18 +36,28 @@ class SHAREDCHILD_CORE_EXPORT Command
 public:
     /// Runs `program` with `arguments` (not counting the program itself).
     explicit Command(std::string program, std::vector<std::string> arguments = {});
+    /// A deep copy: the two objects change independently.
+    Command(const Command &other);
+    /// Leaves `other` with no program, no arguments and every setting at its default.
+    Command(Command &&other) noexcept;
+    /// A deep copy: the two objects change independently.
+    Command &operator=(const Command &other);
+    /// Leaves `other` with no program, no arguments and every setting at its default.
+    Command &operator=(Command &&other) noexcept;
+    /// Frees this object's settings.
+    ~Command();
 
     /// The program: a path, or a name looked up in PATH.
-    const std::string &program() const { return m_program; }
+    const std::string &program() const noexcept;
     /// The arguments, not counting the program itself.
-    const std::vector<std::string> &arguments() const { return m_arguments; }
+    const std::vector<std::string> &arguments() const noexcept;
     /// Replaces the arguments.
     Command &setArguments(std::vector<std::string> arguments);
     /// Appends one argument.
     Command &addArgument(std::string argument);
 
     /// Where the child starts; unset means the parent's current directory.
-    const std::optional<std::string> &workingDirectory() const { return m_workingDirectory; }
+    const std::optional<std::string> &workingDirectory() const noexcept;
     /// Sets workingDirectory().
     Command &setWorkingDirectory(std::string directory);
 
@@ -56,7 +69,7 @@ public:
     /// entry ends the block. A name may start with '=' as Windows' own
     /// per-drive entries do ("=C:=C:\work"): the name ends at the first '='
     /// after its first character, as Windows and QProcess read it.
-    const std::optional<std::vector<std::string>> &environment() const { return m_environment; }
+    const std::optional<std::vector<std::string>> &environment() const noexcept;
     /// Sets environment(): the child's whole environment.
     Command &setEnvironment(std::vector<std::string> environment);
     /// Unsets environment(): the child inherits the parent's.
@@ -66,11 +79,11 @@ public:
     /// Stdio::mergeWithStdout() is for stderr only. Pipes are taken from the
     /// Child with takeStdin(), takeStdout() and takeStderr().
     /// This one: where stdin comes from.
-    const Stdio &stdinMode() const { return m_stdin; }
+    const Stdio &stdinMode() const noexcept;
     /// Where stdout goes; see stdinMode().
-    const Stdio &stdoutMode() const { return m_stdout; }
+    const Stdio &stdoutMode() const noexcept;
     /// Where stderr goes; see stdinMode().
-    const Stdio &stderrMode() const { return m_stderr; }
+    const Stdio &stderrMode() const noexcept;
     /// Sets stdinMode().
     Command &setStdin(Stdio stdio);
     /// Sets stdoutMode().
@@ -79,7 +92,7 @@ public:
     Command &setStderr(Stdio stdio);
 
     /// Start the child as the leader of a new process group (POSIX; ignored on Windows).
-    bool newProcessGroup() const { return m_newProcessGroup; }
+    bool newProcessGroup() const noexcept;
     /// Sets newProcessGroup() (default: false).
     Command &setNewProcessGroup(bool enabled);
 
@@ -87,7 +100,7 @@ public:
     /// Such children are started from a long-lived thread of the library, since
     /// the kernel ties the signal to the thread that spawned the child. Spawning
     /// throws ENOTSUP where the OS has no such mechanism.
-    bool killOnParentDeath() const { return m_killOnParentDeath; }
+    bool killOnParentDeath() const noexcept;
     /// Sets killOnParentDeath() (default: false).
     Command &setKillOnParentDeath(bool enabled);
 
@@ -118,21 +131,15 @@ public:
     ///   every child it starts, from any thread that spawns.
     /// Windows has no such point: spawning a Command that has one throws
     /// std::system_error (ENOTSUP).
-    const std::function<void()> &childSetup() const { return m_childSetup; }
+    const std::function<void()> &childSetup() const noexcept;
     /// Sets childSetup(); an empty function means none.
     Command &setChildSetup(std::function<void()> setup);
 
 private:
-    std::string m_program;
-    std::vector<std::string> m_arguments;
-    std::optional<std::string> m_workingDirectory;
-    std::optional<std::vector<std::string>> m_environment;
-    Stdio m_stdin = Stdio::inherit();
-    Stdio m_stdout = Stdio::inherit();
-    Stdio m_stderr = Stdio::inherit();
-    bool m_newProcessGroup = false;
-    bool m_killOnParentDeath = false;
-    std::function<void()> m_childSetup;
+    struct Data;
+    const Data &data() const noexcept;
+    Data &writable();
+    std::unique_ptr<Data> d; // null only when moved from
 };
 
 } // namespace SharedChild

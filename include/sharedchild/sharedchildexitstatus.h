@@ -9,7 +9,6 @@
 #include <QMetaType>
 #include <QString>
 
-#include <chrono>
 #include <type_traits>
 
 namespace SharedChild::QtDetail {
@@ -29,6 +28,11 @@ struct IsProcessExitStatus : std::false_type
 /// code, or the signal number after a crash; 0 when invalid), so that a slot
 /// taking (int exitCode, ExitStatus) connects to SharedChildProcess::finished,
 /// and it compares equal to SharedChildProcess::NormalExit / CrashExit.
+///
+/// It holds no data of its own, only the core status's shared d-pointer: what
+/// it reports is read from that, so a new field goes into the core's
+/// ExitStatus and this class's size never changes. Its const members may also
+/// be called on one object from several threads at once.
 ///
 /// \reentrant
 class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
@@ -58,25 +62,20 @@ class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
     Q_PROPERTY(qint64 peakRssBytes READ peakRssBytes CONSTANT)
 
 public:
-    /// An invalid status ("no status yet").
-    SharedChildExitStatus() = default;
-    /// The core's `status`, unchanged.
+    /// An invalid status ("no status yet"). Allocates nothing.
+    SharedChildExitStatus() noexcept = default;
+    /// The core's `status`, unchanged and shared (no allocation).
     SharedChildExitStatus(
-            const SharedChild::ExitStatus &status) // NOLINT(google-explicit-constructor)
-        : SharedChild::ExitStatus(status)
-    { }
+            const SharedChild::ExitStatus &status) noexcept; // NOLINT(google-explicit-constructor)
 
     /// Killed by a signal (QProcess's CrashExit).
-    bool crashed() const { return isValid() && !exitedNormally(); }
+    bool crashed() const noexcept;
     /// QProcess::exitCode()'s meaning; see the class comment.
-    operator int() const // NOLINT(google-explicit-constructor)
-    {
-        return exitedNormally() ? exitCode() : signalNumber();
-    }
+    operator int() const noexcept; // NOLINT(google-explicit-constructor)
     /// SharedChildProcess::ExitStatus, as QProcess::exitStatus() returns it.
     template<typename Enum,
              std::enable_if_t<SharedChild::QtDetail::IsProcessExitStatus<Enum>::value, bool> = true>
-    operator Enum() const // NOLINT(google-explicit-constructor)
+    operator Enum() const noexcept // NOLINT(google-explicit-constructor)
     {
         return crashed() ? Enum(1) : Enum(0);
     }
@@ -86,19 +85,13 @@ public:
     friend bool operator==(const SharedChildExitStatus &, const SharedChildExitStatus &) = default;
 
     /// toString() as a QString: "exit code 3", "killed by signal 9 (SIGKILL)".
-    QString text() const { return QString::fromStdString(toString()); }
-    /// ResourceUsage::userTime in seconds (0 where the OS gave none).
-    double userTimeSeconds() const
-    {
-        return std::chrono::duration<double>(resourceUsage().userTime).count();
-    }
-    /// ResourceUsage::systemTime in seconds (0 where the OS gave none).
-    double systemTimeSeconds() const
-    {
-        return std::chrono::duration<double>(resourceUsage().systemTime).count();
-    }
-    /// ResourceUsage::peakRssBytes (0 where the OS gave none).
-    qint64 peakRssBytes() const { return resourceUsage().peakRssBytes; }
+    QString text() const;
+    /// ResourceUsage::userTime() in seconds (0 where the OS gave none).
+    double userTimeSeconds() const noexcept;
+    /// ResourceUsage::systemTime() in seconds (0 where the OS gave none).
+    double systemTimeSeconds() const noexcept;
+    /// ResourceUsage::peakRssBytes() (0 where the OS gave none).
+    qint64 peakRssBytes() const noexcept;
 };
 
 Q_DECLARE_METATYPE(SharedChildExitStatus)

@@ -3,41 +3,97 @@
 
 namespace SharedChild {
 
+struct ExitStatus::Data
+{
+    enum class Kind : std::uint8_t { Exited, Signaled };
+
+    Kind kind;
+    bool coreDumped;
+    int value; // the exit code or the signal number
+    ResourceUsage usage;
+};
+
+ExitStatus::ExitStatus() noexcept = default;
+ExitStatus::ExitStatus(const ExitStatus &other) noexcept = default;
+ExitStatus::ExitStatus(ExitStatus &&other) noexcept = default;
+ExitStatus &ExitStatus::operator=(const ExitStatus &other) noexcept = default;
+ExitStatus &ExitStatus::operator=(ExitStatus &&other) noexcept = default;
+ExitStatus::~ExitStatus() = default;
+
 ExitStatus ExitStatus::exited(int code, ResourceUsage usage)
 {
     ExitStatus status;
-    status.m_kind = Kind::Exited;
-    status.m_value = code;
-    status.m_usage = usage;
+    status.d
+            = std::make_shared<const Data>(Data{Data::Kind::Exited, false, code, std::move(usage)});
     return status;
 }
 
 ExitStatus ExitStatus::signaled(int signal, bool coreDumped, ResourceUsage usage)
 {
     ExitStatus status;
-    status.m_kind = Kind::Signaled;
-    status.m_value = signal;
-    status.m_coreDumped = coreDumped;
-    status.m_usage = usage;
+    status.d = std::make_shared<const Data>(
+            Data{Data::Kind::Signaled, coreDumped, signal, std::move(usage)});
     return status;
+}
+
+bool ExitStatus::isValid() const noexcept
+{
+    return d != nullptr;
+}
+
+bool ExitStatus::success() const noexcept
+{
+    return exitedNormally() && d->value == 0;
+}
+
+bool ExitStatus::exitedNormally() const noexcept
+{
+    return d && d->kind == Data::Kind::Exited;
+}
+
+int ExitStatus::exitCode() const noexcept
+{
+    return exitedNormally() ? d->value : -1;
+}
+
+int ExitStatus::signalNumber() const noexcept
+{
+    return d && d->kind == Data::Kind::Signaled ? d->value : 0;
+}
+
+bool ExitStatus::coreDumped() const noexcept
+{
+    return d && d->coreDumped;
+}
+
+const ResourceUsage &ExitStatus::resourceUsage() const noexcept
+{
+    if (d)
+        return d->usage;
+    static const ResourceUsage none;
+    return none;
 }
 
 std::string ExitStatus::toString() const
 {
-    switch (m_kind) {
-    case Kind::Invalid:
+    if (!d)
         return "no exit status";
-    case Kind::Exited:
-        return "exit code " + std::to_string(m_value);
-    case Kind::Signaled:
-        break;
-    }
-    std::string text = "killed by signal " + std::to_string(m_value);
-    if (const std::string name = signalName(m_value); !name.empty())
+    if (d->kind == Data::Kind::Exited)
+        return "exit code " + std::to_string(d->value);
+    std::string text = "killed by signal " + std::to_string(d->value);
+    if (const std::string name = signalName(d->value); !name.empty())
         text += " (" + name + ")";
-    if (m_coreDumped)
+    if (d->coreDumped)
         text += ", core dumped";
     return text;
+}
+
+bool ExitStatus::operator==(const ExitStatus &other) const noexcept
+{
+    if (!d || !other.d)
+        return d == other.d;
+    return d->kind == other.d->kind && d->coreDumped == other.d->coreDumped
+            && d->value == other.d->value && d->usage == other.d->usage;
 }
 
 } // namespace SharedChild

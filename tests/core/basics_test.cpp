@@ -33,7 +33,7 @@ TEST(Basics, ExitCodeIsReported)
     EXPECT_FALSE(status.success());
     EXPECT_EQ(status.exitCode(), 3);
     EXPECT_EQ(status.toString(), "exit code 3");
-    EXPECT_TRUE(status.resourceUsage().valid);
+    EXPECT_TRUE(status.resourceUsage().isValid());
 }
 
 TEST(Basics, KillThenWait)

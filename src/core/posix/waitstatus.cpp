@@ -3,6 +3,8 @@
 
 #include <sys/wait.h>
 
+#include <utility>
+
 namespace SharedChild::Detail {
 
 namespace {
@@ -20,12 +22,8 @@ constexpr std::int64_t maxRssUnit = 1024; // KiB
 
 ResourceUsage resourceUsageFrom(const struct rusage &usage)
 {
-    ResourceUsage result;
-    result.userTime = toMicroseconds(usage.ru_utime);
-    result.systemTime = toMicroseconds(usage.ru_stime);
-    result.peakRssBytes = static_cast<std::int64_t>(usage.ru_maxrss) * maxRssUnit;
-    result.valid = true;
-    return result;
+    return {toMicroseconds(usage.ru_utime), toMicroseconds(usage.ru_stime),
+            static_cast<std::int64_t>(usage.ru_maxrss) * maxRssUnit};
 }
 
 std::optional<ExitStatus> exitStatusFrom(const siginfo_t &info, ResourceUsage usage)
@@ -34,11 +32,11 @@ std::optional<ExitStatus> exitStatusFrom(const siginfo_t &info, ResourceUsage us
         return std::nullopt;
     switch (info.si_code) {
     case CLD_EXITED:
-        return ExitStatus::exited(info.si_status, usage);
+        return ExitStatus::exited(info.si_status, std::move(usage));
     case CLD_KILLED:
-        return ExitStatus::signaled(info.si_status, false, usage);
+        return ExitStatus::signaled(info.si_status, false, std::move(usage));
     case CLD_DUMPED:
-        return ExitStatus::signaled(info.si_status, true, usage);
+        return ExitStatus::signaled(info.si_status, true, std::move(usage));
     default:
         return std::nullopt;
     }
@@ -54,8 +52,8 @@ std::optional<int> stopSignalFrom(const siginfo_t &info)
 ExitStatus exitStatusFromWaitStatus(int status, ResourceUsage usage)
 {
     if (WIFSIGNALED(status))
-        return ExitStatus::signaled(WTERMSIG(status), WCOREDUMP(status), usage);
-    return ExitStatus::exited(WEXITSTATUS(status), usage);
+        return ExitStatus::signaled(WTERMSIG(status), WCOREDUMP(status), std::move(usage));
+    return ExitStatus::exited(WEXITSTATUS(status), std::move(usage));
 }
 
 } // namespace SharedChild::Detail

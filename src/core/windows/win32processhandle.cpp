@@ -142,17 +142,14 @@ private:
 
     ResourceUsage resourceUsage() const
     {
-        ResourceUsage usage;
         FILETIME creation{}, exit{}, kernel{}, user{};
         if (!::GetProcessTimes(m_process, &creation, &exit, &kernel, &user))
-            return usage;
-        usage.userTime = fromFileTime(user);
-        usage.systemTime = fromFileTime(kernel);
+            return {};
+        std::int64_t peakRssBytes = 0;
         PROCESS_MEMORY_COUNTERS memory{};
         if (::GetProcessMemoryInfo(m_process, &memory, sizeof memory))
-            usage.peakRssBytes = static_cast<std::int64_t>(memory.PeakWorkingSetSize);
-        usage.valid = true;
-        return usage;
+            peakRssBytes = static_cast<std::int64_t>(memory.PeakWorkingSetSize);
+        return {fromFileTime(user), fromFileTime(kernel), peakRssBytes};
     }
 
     void closeHandle()
