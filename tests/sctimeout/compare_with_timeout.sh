@@ -107,12 +107,14 @@ row 0.3 --verbose -k 5 0.3 sleep 10                # TERM suffices, no KILL
 
 # -k: the command ignores TERM and has to be killed; the KILL goes to the
 # group, sctimeout included (signal 9), or with --foreground to the command
-# alone (exit 137).
-row 0.6 -k 0.3 0.3 "$helper" ignore-term 10
-row 0.6 --kill-after=0.3 -s TERM 0.3 "$helper" ignore-term 10
-row 0.6 --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
-row 0.6 --foreground -k 0.3 0.3 "$helper" ignore-term 10
-row 0.6 --foreground --preserve-status -k 0.3 0.3 "$helper" ignore-term 10
+# alone (exit 137). The TERM comes after 1 s, not 0.3 s: the helper must have
+# started and ignored it by then, for coreutils as for sctimeout (under load,
+# coreutils once met a helper that had not, and gave 143).
+row 1.3 -k 0.3 1 "$helper" ignore-term 10
+row 1.3 --kill-after=0.3 -s TERM 1 "$helper" ignore-term 10
+row 1.3 --preserve-status -k 0.3 1 "$helper" ignore-term 10
+row 1.3 --foreground -k 0.3 1 "$helper" ignore-term 10
+row 1.3 --foreground --preserve-status -k 0.3 1 "$helper" ignore-term 10
 row 0.6 -s 0 -k 0.3 0.3 sleep 10
 # A stopped command: CONT follows the signal, except with --foreground.
 row 0.3 -k 0.3 0.3 sh -c 'kill -STOP $$'
