@@ -3,10 +3,12 @@
 
 #include "timescale.h"
 
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
 
 namespace SharedChildStress {
 
@@ -32,6 +34,17 @@ void expectNothingLeft(const ProcessCensus &baseline, Failures &failures, const 
                              name);
                 details += " thread " + std::to_string(tid) + " " + name + " '"
                         + SharedChildTest::threadStateLetter(tid) + "';";
+            }
+            // And what each descriptor is: a rare failure that left one more
+            // (waitid backend) has not been explained yet.
+            for (const int fd : SharedChildTest::procEntries("/proc/self/fd")) {
+                std::array<char, 256> target{};
+                const std::string link = "/proc/self/fd/" + std::to_string(fd);
+                const ssize_t length = ::readlink(link.c_str(), target.data(), target.size() - 1);
+                details += " fd " + std::to_string(fd) + " "
+                        + (length > 0 ? std::string(target.data(), static_cast<std::size_t>(length))
+                                      : std::string("?"))
+                        + ";";
             }
             failures.add(when + ": left behind: " + now.toString()
                          + " (before: " + baseline.toString() + ")" + details);
