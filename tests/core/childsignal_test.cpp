@@ -50,7 +50,7 @@ struct sigaction currentAction()
 }
 
 // The status of a child that exits with 3, or the error wait() threw.
-std::variant<ExitStatus, std::system_error> exitThree()
+std::variant<ExitStatus, CaughtError> exitThree()
 {
     const auto child = Child::spawn(helper({"exit", "3"}));
     std::optional<ExitStatus> status;
@@ -77,20 +77,19 @@ TEST(ChildSignal, IgnoredLosesTheStatusUntilRestored)
     const ChildAction ignored(SIG_IGN, 0);
     EXPECT_TRUE(childrenAreReapedAutomatically());
     const auto lost = exitThree();
-    ASSERT_TRUE(std::holds_alternative<std::system_error>(lost))
+    ASSERT_TRUE(std::holds_alternative<CaughtError>(lost))
             << "made up a status: " << std::get<ExitStatus>(lost).toString();
-    EXPECT_EQ(std::get<std::system_error>(lost).code(), errnoCode(ECHILD));
-    EXPECT_NE(std::string(std::get<std::system_error>(lost).what())
+    EXPECT_EQ(std::get<CaughtError>(lost).code(), errnoCode(ECHILD));
+    EXPECT_NE(std::string(std::get<CaughtError>(lost).what())
                       .find("SIGCHLD is ignored in this process: see restoreChildSignalDefault()"),
               std::string::npos)
-            << "the error should say what helps: " << std::get<std::system_error>(lost).what();
+            << "the error should say what helps: " << std::get<CaughtError>(lost).what();
 
     EXPECT_TRUE(restoreChildSignalDefault());
     EXPECT_FALSE(childrenAreReapedAutomatically());
     EXPECT_EQ(currentAction().sa_handler, SIG_DFL);
     const auto kept = exitThree();
-    ASSERT_TRUE(std::holds_alternative<ExitStatus>(kept))
-            << std::get<std::system_error>(kept).what();
+    ASSERT_TRUE(std::holds_alternative<ExitStatus>(kept)) << std::get<CaughtError>(kept).what();
     EXPECT_EQ(std::get<ExitStatus>(kept).exitCode(), 3);
     EXPECT_FALSE(restoreChildSignalDefault()) << "a second call has nothing to do";
 }
@@ -100,8 +99,8 @@ TEST(ChildSignal, NoChildWaitFlagIsDroppedAndTheHandlerKept)
     const ChildAction noChildWait(countingHandler, SA_NOCLDWAIT | SA_RESTART);
     EXPECT_TRUE(childrenAreReapedAutomatically());
     const auto lost = exitThree();
-    ASSERT_TRUE(std::holds_alternative<std::system_error>(lost));
-    EXPECT_EQ(std::get<std::system_error>(lost).code(), errnoCode(ECHILD));
+    ASSERT_TRUE(std::holds_alternative<CaughtError>(lost));
+    EXPECT_EQ(std::get<CaughtError>(lost).code(), errnoCode(ECHILD));
 
     EXPECT_TRUE(restoreChildSignalDefault());
     const struct sigaction after = currentAction();
@@ -109,8 +108,7 @@ TEST(ChildSignal, NoChildWaitFlagIsDroppedAndTheHandlerKept)
     EXPECT_EQ(after.sa_flags & SA_NOCLDWAIT, 0);
     EXPECT_NE(after.sa_flags & SA_RESTART, 0) << "other flags must stay";
     const auto kept = exitThree();
-    ASSERT_TRUE(std::holds_alternative<ExitStatus>(kept))
-            << std::get<std::system_error>(kept).what();
+    ASSERT_TRUE(std::holds_alternative<ExitStatus>(kept)) << std::get<CaughtError>(kept).what();
     EXPECT_EQ(std::get<ExitStatus>(kept).exitCode(), 3);
 }
 

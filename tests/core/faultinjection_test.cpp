@@ -71,7 +71,7 @@ struct SleepingChild
 };
 
 // The error that a failed call must pass on, unchanged.
-void expectInjectedError(const std::optional<std::system_error> &error, int expected)
+void expectInjectedError(const std::optional<CaughtError> &error, int expected)
 {
     ASSERT_TRUE(error.has_value()) << "the injected failure was swallowed";
     EXPECT_EQ(error->code(), errnoCode(expected)) << error->what();

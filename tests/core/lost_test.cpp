@@ -16,7 +16,7 @@ using namespace SharedChildTest;
 
 namespace {
 
-using ErrorResult = std::optional<std::system_error>;
+using ErrorResult = std::optional<CaughtError>;
 
 // Runs `call` on another thread and fails the test if it does not return.
 ErrorResult promptError(const std::function<void()> &call, const char *name)
@@ -40,7 +40,7 @@ void expectStatusLost(const std::shared_ptr<Child> &child, int first)
             {"tryWait()", [child] { (void)child->tryWait(); }},
             {"waitFor()", [child] { (void)child->waitFor(std::chrono::hours(1)); }},
     };
-    std::vector<std::system_error> errors;
+    std::vector<CaughtError> errors;
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const auto &[name, call] = calls[(i + first) % calls.size()];
         const ErrorResult error = promptError(call, name);
@@ -51,7 +51,7 @@ void expectStatusLost(const std::shared_ptr<Child> &child, int first)
                 << name << " does not say which child: " << error->what();
         errors.push_back(*error);
     }
-    for (const std::system_error &error : errors) {
+    for (const CaughtError &error : errors) {
         EXPECT_EQ(error.code(), errors.front().code());
         EXPECT_STREQ(error.what(), errors.front().what());
     }

@@ -176,7 +176,7 @@ TEST(Signals, EintrStormDoesNotBreakWait)
     std::atomic<pid_t> tid{0};
     std::atomic<bool> done{false};
     std::optional<ExitStatus> result;
-    std::optional<std::system_error> error;
+    std::optional<CaughtError> error;
     std::thread waiter([&] {
         tid = ::gettid();
         error = systemErrorFrom([&] { result = child->wait(); });
@@ -208,7 +208,7 @@ TEST(Signals, EintrStormDoesNotBreakWaitFor)
     // Timing out: the deadline holds however often the wait is interrupted.
     std::atomic<bool> timedDone{false};
     std::optional<ExitStatus> timedOut;
-    std::optional<std::system_error> timedError;
+    std::optional<CaughtError> timedError;
     Clock::duration elapsed{};
     std::thread timed([&] {
         const auto start = Clock::now();
@@ -234,7 +234,7 @@ TEST(Signals, EintrStormDoesNotBreakWaitFor)
     // Not timing out: a long waitFor() under the storm still reports the exit.
     std::atomic<bool> longDone{false};
     std::optional<ExitStatus> status;
-    std::optional<std::system_error> error;
+    std::optional<CaughtError> error;
     std::thread waiting([&] {
         error = systemErrorFrom([&] { status = child->waitFor(60s); });
         longDone = true;

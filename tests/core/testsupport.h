@@ -246,15 +246,34 @@ BackgroundCall<std::invoke_result_t<Function>> startInBackground(Function functi
     return {thread, std::move(result)};
 }
 
+/// A caught std::system_error, kept as its code and its own copy of the
+/// message. libstdc++'s exceptions share their message through a reference
+/// count inside libstdc++.so, which ThreadSanitizer cannot see, so a copied
+/// std::system_error handed to another thread reads as a race when the last
+/// copy is freed there.
+class CaughtError
+{
+public:
+    explicit CaughtError(const std::system_error &error)
+        : m_code(error.code()), m_what(error.what())
+    { }
+    std::error_code code() const { return m_code; }
+    const char *what() const { return m_what.c_str(); }
+
+private:
+    std::error_code m_code;
+    std::string m_what;
+};
+
 /// The std::system_error that `function` throws, or empty when it throws
 /// nothing (any other exception propagates and fails the test).
 template<typename Function>
-std::optional<std::system_error> systemErrorFrom(Function function)
+std::optional<CaughtError> systemErrorFrom(Function function)
 {
     try {
         function();
     } catch (const std::system_error &error) {
-        return error;
+        return CaughtError(error);
     }
     return std::nullopt;
 }
