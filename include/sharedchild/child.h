@@ -17,9 +17,15 @@
 /// The Qt-free core: Child, Command, Stdio, ExitStatus and their helpers.
 namespace SharedChild {
 
+class Child;
+
 namespace Detail {
 class ProcessHandle;
-}
+/// Library-internal (used by ExitWatcher): a new OS handle that becomes
+/// signalled when `child` exits, which the caller closes; null when the
+/// backend has none or the child has been reaped already.
+void *openExitWaitObject(const Child &child);
+} // namespace Detail
 
 /// A running (or finished) child process that any number of threads may wait
 /// on, poll, signal and kill at the same time. Signals can never reach another
@@ -198,6 +204,7 @@ public:
     int pollDescriptor() const;
 
 private:
+    friend void *Detail::openExitWaitObject(const Child &child);
     struct Private;
     explicit Child(std::unique_ptr<Private> d);
     static std::shared_ptr<Child> adoptHandle(std::unique_ptr<Detail::ProcessHandle> handle);
