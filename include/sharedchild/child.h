@@ -167,6 +167,13 @@ public:
     /// \threadsafe
     void sendSignal(int signal);
 
+    /// The signal numbers of SIGKILL and SIGTERM, which POSIX fixes at 9 and
+    /// 15 and which sendSignal() and killProcessGroup() accept on every OS
+    /// (Windows has no <csignal> constant for SIGKILL).
+    static constexpr int killSignal = 9;
+    /// See killSignal.
+    static constexpr int terminateSignal = 15;
+
     /// Sends `signal` to the child's whole process group (the child and its
     /// descendants that stayed in the group). Only for a child started with
     /// Command::setNewProcessGroup(true) (else throws EINVAL), and only while

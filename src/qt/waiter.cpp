@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -28,7 +27,7 @@ void killNow(const Run &run, bool wholeGroup)
 {
     try {
         if (wholeGroup)
-            run.child()->killProcessGroup(SIGKILL);
+            run.child()->killProcessGroup(Child::killSignal);
         else
             run.child()->kill();
     } catch (const std::system_error &) {
@@ -276,7 +275,7 @@ void watch(const std::shared_ptr<Run> &run)
     std::lock_guard lock(instanceMutex);
     WaiterThread *waiter = waiterThreadLocked();
     if (!waiter)
-        throw std::system_error(ESHUTDOWN, std::generic_category(),
+        throw std::system_error(ECANCELED, std::generic_category(),
                                 "the application is shutting down");
     waiter->watch(run);
 }
