@@ -169,7 +169,7 @@ public:
 
     /// The signal numbers of SIGKILL and SIGTERM, which POSIX fixes at 9 and
     /// 15 and which sendSignal() and killProcessGroup() accept on every OS
-    /// (Windows has no <csignal> constant for SIGKILL).
+    /// (Windows has no SIGKILL constant of its own).
     static constexpr int killSignal = 9;
     /// See killSignal.
     static constexpr int terminateSignal = 15;
