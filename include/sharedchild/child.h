@@ -17,9 +17,15 @@
 /// The Qt-free core: Child, Command, Stdio, ExitStatus and their helpers.
 namespace SharedChild {
 
+class Child;
+
 namespace Detail {
 class ProcessHandle;
-}
+/// Library-internal (used by ExitWatcher): a new OS handle that becomes
+/// signalled when `child` exits, which the caller closes; null when the
+/// backend has none or the child has been reaped already.
+void *openExitWaitObject(const Child &child);
+} // namespace Detail
 
 /// A running (or finished) child process that any number of threads may wait
 /// on, poll, signal and kill at the same time. Signals can never reach another
@@ -161,6 +167,13 @@ public:
     /// \threadsafe
     void sendSignal(int signal);
 
+    /// The signal numbers of SIGKILL and SIGTERM, which POSIX fixes at 9 and
+    /// 15 and which sendSignal() and killProcessGroup() accept on every OS
+    /// (Windows has no SIGKILL constant of its own).
+    static constexpr int killSignal = 9;
+    /// See killSignal.
+    static constexpr int terminateSignal = 15;
+
     /// Sends `signal` to the child's whole process group (the child and its
     /// descendants that stayed in the group). Only for a child started with
     /// Command::setNewProcessGroup(true) (else throws EINVAL), and only while
@@ -198,6 +211,7 @@ public:
     int pollDescriptor() const;
 
 private:
+    friend void *Detail::openExitWaitObject(const Child &child);
     struct Private;
     explicit Child(std::unique_ptr<Private> d);
     static std::shared_ptr<Child> adoptHandle(std::unique_ptr<Detail::ProcessHandle> handle);

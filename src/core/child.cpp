@@ -392,4 +392,11 @@ int Child::pollDescriptor() const
     return d->handle->pollDescriptor();
 }
 
+// Under the child's lock: reap() closes the handle it duplicates.
+void *Detail::openExitWaitObject(const Child &child)
+{
+    std::lock_guard lock(child.d->mutex);
+    return child.d->handle->openExitWaitObject();
+}
+
 } // namespace SharedChild

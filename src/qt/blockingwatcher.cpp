@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "exitwatcher.h"
+#include "blockingwatcher.h"
 
 #include <thread>
 

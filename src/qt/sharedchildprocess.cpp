@@ -7,8 +7,6 @@
 
 #include <QProcess>
 
-#include <csignal>
-
 using SharedChild::QtDetail::Deadline;
 using SharedChild::QtDetail::observeOutcome;
 using SharedChild::QtDetail::Run;
@@ -582,9 +580,9 @@ void SharedChildProcess::stop(int graceMsecs)
     // The Command the run started with decides, not a later setter call.
     const bool wholeGroup = run->child()->isProcessGroupLeader();
     if (graceMsecs <= 0) {
-        wholeGroup ? killProcessGroup(SIGKILL) : kill();
+        wholeGroup ? killProcessGroup(SharedChild::Child::killSignal) : kill();
         return;
     }
-    wholeGroup ? killProcessGroup(SIGTERM) : terminate();
+    wholeGroup ? killProcessGroup(SharedChild::Child::terminateSignal) : terminate();
     SharedChild::QtDetail::Waiter::killAfter(run, graceMsecs, wholeGroup);
 }

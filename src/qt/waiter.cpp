@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "waiter.h"
 
-#include "exitwatcher.h"
+#include "blockingwatcher.h"
+
+#include <sharedchild/exitwatcher.h>
 
 #include <QCoreApplication>
 #include <QThread>
@@ -9,7 +11,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -26,7 +27,7 @@ void killNow(const Run &run, bool wholeGroup)
 {
     try {
         if (wholeGroup)
-            run.child()->killProcessGroup(SIGKILL);
+            run.child()->killProcessGroup(Child::killSignal);
         else
             run.child()->kill();
     } catch (const std::system_error &) {
@@ -34,13 +35,31 @@ void killNow(const Run &run, bool wholeGroup)
     }
 }
 
-// The waiter thread runs no Qt event loop: it blocks in the descriptor
-// watcher (epoll_wait on Linux) and keeps its own few deadlines, so an exit
+// The child's status, read once the exit watcher has seen it exit, goes to
+// the run. Only when the read fails (ENOMEM) does a thread of its own take
+// over, which tries again without holding up the other children.
+void deliverExit(const std::shared_ptr<Run> &run)
+{
+    const auto outcome = observeOutcome(*run->child(), [&run] { return run->child()->tryWait(); });
+    if (outcome) {
+        run->deliver(*outcome);
+        return;
+    }
+    try {
+        watchWithBlockingThread(run);
+    } catch (const std::system_error &) {
+        qWarning("SharedChildProcess (pid %lld): cannot watch the child any more",
+                 static_cast<long long>(run->child()->id()));
+    }
+}
+
+// The waiter thread runs no Qt event loop: it runs the core's exit watcher's
+// loop (epoll_wait on Linux) and keeps its own few deadlines, so an exit
 // reaches it without a trip through an event dispatcher.
 class WaiterThread final : public QThread
 {
 public:
-    WaiterThread() : m_descriptors(createDescriptorWatcher())
+    WaiterThread()
     {
         setObjectName(QStringLiteral("SharedChild waiter"));
         start();
@@ -57,7 +76,7 @@ public:
             std::lock_guard lock(m_mutex);
             m_quit = true;
         }
-        m_descriptors->wake();
+        m_exits.wake();
         wait();
         // run() let go of the mutex after its last use of our members. Taking
         // it orders that use before their destruction in a way ThreadSanitizer
@@ -80,14 +99,18 @@ public:
 
     void watch(const std::shared_ptr<Run> &run)
     {
-        if (run->child()->pollDescriptor() < 0 || !m_descriptors->add(run))
+        try {
+            m_exits.watch(run->child(),
+                          [run](const std::shared_ptr<Child> &) { deliverExit(run); });
+        } catch (const std::system_error &) {
             watchWithBlockingThread(run);
+        }
         if (run->watchStops) {
             {
                 std::lock_guard lock(m_mutex);
                 m_stopWatched.push_back(run);
             }
-            m_descriptors->wake();
+            m_exits.wake();
         }
     }
 
@@ -97,13 +120,17 @@ public:
             std::lock_guard lock(m_mutex);
             m_kills.push_back({Clock::now() + std::chrono::milliseconds(msecs), run, wholeGroup});
         }
-        m_descriptors->wake();
+        m_exits.wake();
     }
 
-    void hold(const std::shared_ptr<Run> &run) { m_descriptors->hold(run); }
+    void hold(const std::shared_ptr<Run> &run) { m_exits.hold(*run->child()); }
+    // A recorded outcome needs no callback any more.
     void release(const std::shared_ptr<Run> &run, bool recorded)
     {
-        m_descriptors->release(run, recorded);
+        if (recorded)
+            m_exits.unwatch(*run->child());
+        else
+            m_exits.release(*run->child());
     }
 
 protected:
@@ -117,14 +144,15 @@ protected:
                     break;
                 timeout = msecsUntilNextDeadlineLocked();
             }
-            m_descriptors->waitOnce(timeout);
+            m_exits.waitOnce(timeout < 0 ? std::nullopt
+                                         : std::optional(std::chrono::milliseconds(timeout)));
             killWhenDue();
             pollStopsWhenDue();
         }
         // A child that exited before the quit still gets its outcome (and a
         // future's continuation its run), even when this thread was only
         // scheduled after the quit was asked for.
-        m_descriptors->waitOnce(0);
+        m_exits.waitOnce(std::chrono::milliseconds(0));
         // The destructor takes the mutex after wait(): taking it here last
         // orders the pass above before the watcher's destruction in a way
         // ThreadSanitizer sees (it cannot see QThread::wait()'s lock).
@@ -198,7 +226,7 @@ private:
         m_stopWatched.insert(m_stopWatched.end(), watched.begin(), watched.end());
     }
 
-    const std::unique_ptr<DescriptorWatcher> m_descriptors;
+    ExitWatcher m_exits{ExitWatcher::LoopThread::Caller};
     std::mutex m_mutex; // lock order: see src/LOCKING.md
     bool m_quit = false; // guarded by m_mutex
     std::vector<PendingKill> m_kills; // guarded by m_mutex
@@ -247,7 +275,7 @@ void watch(const std::shared_ptr<Run> &run)
     std::lock_guard lock(instanceMutex);
     WaiterThread *waiter = waiterThreadLocked();
     if (!waiter)
-        throw std::system_error(ESHUTDOWN, std::generic_category(),
+        throw std::system_error(ECANCELED, std::generic_category(),
                                 "the application is shutting down");
     waiter->watch(run);
 }

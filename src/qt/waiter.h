@@ -14,7 +14,7 @@ namespace SharedChild::QtDetail::Waiter {
 /// continuation running on the waiter thread may call into the library then.
 
 /// Any thread: reap `run`'s child once it exits and deliver the outcome.
-/// Throws std::system_error: EAGAIN when the thread cannot start, ESHUTDOWN
+/// Throws std::system_error: EAGAIN when the thread cannot start, ECANCELED
 /// while the application shuts down.
 void watch(const std::shared_ptr<Run> &run);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "orphanreaper.h"
 
+#include "../librarythread.h"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -76,9 +78,7 @@ public:
 private:
     [[noreturn]] void run() const
     {
-        sigset_t all;
-        sigfillset(&all);
-        ::pthread_sigmask(SIG_SETMASK, &all, nullptr); // signals are for the application's threads
+        keepSignalsAwayFromThisThread();
         std::array<epoll_event, 64> events{};
         for (;;) {
             const int ready

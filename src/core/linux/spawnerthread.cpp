@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "spawnerthread.h"
 
+#include "../librarythread.h"
+
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -35,9 +37,7 @@ public:
 private:
     [[noreturn]] void run()
     {
-        sigset_t all;
-        sigfillset(&all);
-        ::pthread_sigmask(SIG_SETMASK, &all, nullptr); // signals are for the application's threads
+        keepSignalsAwayFromThisThread();
         for (;;) {
             std::packaged_task<void()> task;
             {

@@ -8,6 +8,9 @@
 #include <system_error>
 #include <utility>
 
+static_assert(SharedChild::Child::killSignal == SIGKILL
+              && SharedChild::Child::terminateSignal == SIGTERM);
+
 namespace SharedChild {
 
 std::string signalName(int signal)

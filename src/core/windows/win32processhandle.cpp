@@ -46,6 +46,16 @@ public:
 
     std::int64_t pid() const override { return m_pid; }
 
+    void *openExitWaitObject() const override
+    {
+        HANDLE copy = nullptr;
+        if (!m_process
+            || !::DuplicateHandle(::GetCurrentProcess(), m_process, ::GetCurrentProcess(), &copy,
+                                  SYNCHRONIZE, FALSE, 0))
+            return nullptr;
+        return copy;
+    }
+
     bool waitForExitWithoutReaping(Deadline deadline) override
     {
         for (;;) {
