@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -28,7 +29,9 @@
 #include "processcensus.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #endif
@@ -189,6 +192,21 @@ Census warmedUpCensus()
     return Census::take();
 }
 
+// What each open descriptor is, for a failure to name (POSIX: /proc).
+std::string descriptorTargets()
+{
+    std::string targets;
+#ifndef _WIN32
+    for (const int fd : openFds()) {
+        std::error_code error;
+        const auto target
+                = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), error);
+        targets += "; fd " + std::to_string(fd) + " " + (error ? "?" : target.string());
+    }
+#endif
+    return targets;
+}
+
 // Waits until the process holds no more than `baseline` (children and
 // threads that the library lets go of in the background take a moment).
 void expectNothingLeftSince(const Census &baseline)
@@ -200,7 +218,7 @@ void expectNothingLeftSince(const Census &baseline)
                 && now.children == baseline.children;
     });
     EXPECT_TRUE(clean) << "left behind: " << now.toString() << " (before: " << baseline.toString()
-                       << ")";
+                       << ")" << descriptorTargets();
 }
 
 // waitOnce() on another thread, so that a call that blocks when it must not
@@ -259,9 +277,10 @@ int manyChildren()
 #if defined(_WIN32)
     return 1000; // every spawn goes through Wine's one wineserver
 #elif defined(__SANITIZE_THREAD__)
-    // ThreadSanitizer dies past 8128 threads alive at once, and the waitid
-    // backend keeps a thread per watched child.
-    return 2000;
+    // ThreadSanitizer dies past 8128 threads alive at once (the waitid
+    // backend keeps a thread per watched child), and each spawn costs more
+    // the more threads there are: 2000 took 220 s to spawn.
+    return 1000;
 #elif defined(__SANITIZE_ADDRESS__)
     return 500; // instrumented children are slow to start
 #else
@@ -290,6 +309,29 @@ public:
 
 private:
     rlimit m_saved{};
+};
+
+// Held while a test keeps thousands of children alive: ctest runs the suite
+// once per backend, often both at once, and two such tests together would
+// come close to pid_max (32768 by default) with the waitid backend's threads.
+class ManyChildrenLock
+{
+public:
+    ManyChildrenLock()
+        : m_fd(::open("/tmp/sharedchild-many-children.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666))
+    {
+        while (m_fd >= 0 && ::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) { }
+    }
+    ~ManyChildrenLock()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    ManyChildrenLock(const ManyChildrenLock &) = delete;
+    ManyChildrenLock &operator=(const ManyChildrenLock &) = delete;
+
+private:
+    int m_fd;
 };
 
 std::int64_t readNumber(const char *path)
@@ -329,6 +371,7 @@ TEST(ExitWatcher, ManyChildrenOneWatcher)
 {
     int count = manyChildren();
 #ifndef _WIN32
+    const ManyChildrenLock lock;
     const RaisedDescriptorLimit descriptors;
     const int allowed = childrenTheLimitsAllow(descriptors.limit());
     if (count > allowed) {
@@ -432,6 +475,10 @@ TEST(ExitWatcher, ChildThatExitedBeforeWatchGetsItsCallback)
     EXPECT_EQ(reapedRecord->statusSeen()->exitCode(), 4);
     EXPECT_NE(zombieRecord->threadSeen(), std::this_thread::get_id());
     EXPECT_EQ(watcher.watchedCount(), 0u);
+    // Its callback has run: the watcher lets go of the child.
+    const std::weak_ptr<Child> weak = zombie;
+    zombie.reset();
+    EXPECT_TRUE(pollUntil([&] { return weak.expired(); })) << "the watcher kept the child";
 }
 
 TEST(ExitWatcher, UnwatchedRunningChildNeverGetsItsCallback)
@@ -630,18 +677,19 @@ TEST(ExitWatcher, DestroyedWithChildrenRunning)
 TEST(ExitWatcher, DestroyedFromInsideItsOwnCallback)
 {
     const Census baseline = warmedUpCensus();
-    Gate gate;
-    const auto running = gate.spawn();
+    Gate first; // the children whose exits come first, all at once
+    Gate later; // a child still running when the watcher goes
+    auto running = later.spawn();
     const auto runningRecord = std::make_shared<Record>();
-    std::vector<std::shared_ptr<Child>> exited;
+    std::vector<std::shared_ptr<Child>> exiting;
     for (int i = 0; i < 5; ++i)
-        exited.push_back(exitedChild());
+        exiting.push_back(first.spawn());
 
     auto watcher = std::make_unique<ExitWatcher>(Loop::Own);
     std::atomic<int> calls{0};
     std::atomic<bool> destroyed{false};
     watcher->watch(running, recordInto(runningRecord));
-    for (const auto &child : exited) {
+    for (const auto &child : exiting) {
         watcher->watch(child, [&](const std::shared_ptr<Child> &) {
             if (++calls == 1) {
                 watcher.reset();
@@ -649,14 +697,16 @@ TEST(ExitWatcher, DestroyedFromInsideItsOwnCallback)
             }
         });
     }
+    exiting.clear(); // the watcher holds the last references
+    first.open();
     if (!pollUntil([&] { return destroyed.load(); })) {
         (void)watcher.release(); // still being destroyed on the loop's thread
         FAIL() << "the destructor, called from the callback, did not return";
     }
-    exited.clear();
-    gate.open();
+    later.open();
     EXPECT_TRUE(running->wait().success());
-    expectNothingLeftSince(baseline); // the loop's thread has ended
+    running.reset(); // its pidfd, if any, goes with it
+    expectNothingLeftSince(baseline); // the loop's thread has ended, the children are reaped
     EXPECT_EQ(calls.load(), 1) << "callbacks ran after the watcher was destroyed";
     EXPECT_EQ(runningRecord->callCount(), 0);
 }
