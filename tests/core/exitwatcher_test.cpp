@@ -864,6 +864,51 @@ TEST(ExitWatcher, HeldChildOnCallerLoop)
     EXPECT_EQ(watcher.waitOnce(0ms), 0u);
 }
 
+// Holding and releasing a running child again and again (the Qt layer does
+// so around every blocking wait that times out) costs no thread each time:
+// the waitid backend's one thread per watched child stays one, and the pidfd
+// and Windows backends need none.
+TEST(ExitWatcher, RepeatedHoldAndReleaseCostNoThreadEach)
+{
+    constexpr int rounds = 100;
+    ExitWatcher watcher;
+    Gate gate;
+    const GatedChild gated(watcher, gate);
+    ASSERT_TRUE(loopPassed(watcher)); // what the first watch() starts has started
+    const int threads = threadCount();
+    for (int i = 0; i < rounds; ++i) {
+        watcher.hold(*gated.child);
+        watcher.release(*gated.child);
+    }
+    EXPECT_LT(threadCount(), threads + rounds / 2) << rounds << " holds and releases";
+    gate.open();
+    ASSERT_TRUE(pollUntil([&] { return gated.record->callCount() == 1; }));
+    ASSERT_TRUE(loopPassed(watcher));
+    EXPECT_EQ(gated.record->callCount(), 1);
+}
+
+// Watching and unwatching a running child again and again leaves no thread
+// behind each time either, while the child runs on.
+TEST(ExitWatcher, RepeatedWatchAndUnwatchCostNoThreadEach)
+{
+    constexpr int rounds = 100;
+    ExitWatcher watcher;
+    ASSERT_TRUE(loopPassed(watcher));
+    Gate gate;
+    const auto child = gate.spawn();
+    const auto record = std::make_shared<Record>();
+    const int threads = threadCount();
+    for (int i = 0; i < rounds; ++i) {
+        watcher.watch(child, recordInto(record));
+        ASSERT_TRUE(watcher.unwatch(*child));
+    }
+    EXPECT_LT(threadCount(), threads + rounds / 2) << rounds << " watches and unwatches";
+    gate.open();
+    EXPECT_TRUE(child->wait().success());
+    ASSERT_TRUE(loopPassed(watcher));
+    EXPECT_EQ(record->callCount(), 0);
+}
+
 TEST(ExitWatcher, HoldAndReleaseOfAChildNotWatchedDoNothing)
 {
     ExitWatcher watcher;
