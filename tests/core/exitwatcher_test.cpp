@@ -24,6 +24,7 @@
 #include <iostream>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 
 #ifndef _WIN32
 #include "processcensus.h"
@@ -479,6 +480,54 @@ TEST(ExitWatcher, ChildThatExitedBeforeWatchGetsItsCallback)
     const std::weak_ptr<Child> weak = zombie;
     zombie.reset();
     EXPECT_TRUE(pollUntil([&] { return weak.expired(); })) << "the watcher kept the child";
+}
+
+// The watcher never reaps: when the callback runs, the child is still
+// unreaped (its PID reserved), so that the callback decides when it is freed,
+// e.g. after killProcessGroup() on what is left of the child's group.
+TEST(ExitWatcher, CallbackFindsTheChildUnreaped)
+{
+    for (const Loop loop : {Loop::Own, Loop::Caller}) {
+        SCOPED_TRACE(loop == Loop::Own ? "LoopThread::Own" : "LoopThread::Caller");
+        ExitWatcher watcher(loop);
+        std::atomic<int> calls{0};
+        std::atomic<KernelView> view{KernelView::Running};
+        watcher.watch(spawnRetryingWineInternalError(helper({"exit", "0"})),
+                      [&](const std::shared_ptr<Child> &child) {
+                          view = kernelView(child->id());
+                          ++calls;
+                      });
+        if (loop == Loop::Own) {
+            ASSERT_TRUE(pollUntil([&] { return calls.load() == 1; }));
+        } else {
+            ASSERT_TRUE(runLoopUntil(
+                    watcher, [&] { return calls.load(); }, [&] { return calls.load() == 1; }));
+        }
+        EXPECT_EQ(view.load(), KernelView::Zombie)
+                << "the watcher reaped the child (" << (view.load() == KernelView::Reaped) << ")";
+    }
+}
+
+// A callback must not throw: an exception leaving it ends the program, as
+// one leaving a thread's function does, whichever thread runs the loop.
+TEST(ExitWatcherDeathTest, ThrowingCallbackEndsTheProgram)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    for (const Loop loop : {Loop::Own, Loop::Caller}) {
+        SCOPED_TRACE(loop == Loop::Own ? "LoopThread::Own" : "LoopThread::Caller");
+        EXPECT_DEATH(
+                {
+                    ExitWatcher watcher(loop);
+                    watcher.watch(exitedChild(), [](const std::shared_ptr<Child> &) {
+                        throw std::runtime_error("thrown by a callback");
+                    });
+                    if (loop == Loop::Caller)
+                        watcher.waitOnce(generousTimeout);
+                    else
+                        pollUntil([] { return false; });
+                },
+                "thrown by a callback");
+    }
 }
 
 TEST(ExitWatcher, UnwatchedRunningChildNeverGetsItsCallback)
