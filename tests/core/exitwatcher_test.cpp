@@ -1049,6 +1049,47 @@ void expectLostStatusReported(Record &record)
 
 } // namespace
 
+// Without a free descriptor no watcher can be made: a clear error (EMFILE),
+// and nothing half made is left open (with one descriptor free, the watcher's
+// second one is what fails).
+TEST(ExitWatcher, NoFreeDescriptorIsAnError)
+{
+    { // what the library opens once and keeps, opened before counting
+        ExitWatcher warmUp;
+        ASSERT_TRUE(loopPassed(warmUp));
+    }
+    const std::set<int> fds = openFds();
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    for (const int free : {0, 1}) {
+        SCOPED_TRACE(std::to_string(free) + " descriptors free");
+        rlimit limited = saved;
+        limited.rlim_cur = static_cast<rlim_t>(*fds.rbegin() + 16);
+        ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &limited), 0);
+        std::vector<int> fillers;
+        for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+            fillers.push_back(fd);
+        for (int i = 0; i < free && !fillers.empty(); ++i) {
+            ::close(fillers.back());
+            fillers.pop_back();
+        }
+        std::optional<CaughtError> errors[2];
+        for (const Loop loop : {Loop::Own, Loop::Caller})
+            errors[loop == Loop::Own ? 0 : 1]
+                    = systemErrorFrom([loop] { ExitWatcher watcher(loop); });
+        for (const int fd : fillers)
+            ::close(fd);
+        ::setrlimit(RLIMIT_NOFILE, &saved);
+        for (const auto &error : errors) {
+            ASSERT_TRUE(error.has_value()) << "a watcher without a free descriptor?";
+            EXPECT_EQ(error->code(), errnoCode(EMFILE)) << error->what();
+        }
+        EXPECT_EQ(openFds(), fds) << "a descriptor of the failed watcher was left open";
+    }
+    ExitWatcher watcher; // works again
+    EXPECT_TRUE(loopPassed(watcher));
+}
+
 // A status lost to someone else (SIGCHLD ignored, a foreign waitpid()): the
 // callback still runs once, and tryWait() there throws ECHILD.
 TEST(ExitWatcher, LostStatusStillGetsItsCallback)
