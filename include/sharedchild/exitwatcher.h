@@ -22,15 +22,20 @@ class Child;
 /// Each watched child gets its callback exactly once, on the loop's thread,
 /// once the child has exited (its Child::tryWait() then returns the status
 /// without blocking) or its status was lost (tryWait() throws ECHILD). The
-/// watcher never reaps: the callback, or anyone else, calls tryWait() or
-/// wait() on the child for its status. The watcher holds a shared_ptr to each
-/// child it watches until the callback has run or the child is unwatched.
+/// watcher does not reap on Linux's pidfd backend or on Windows: the
+/// callback, or anyone else, calls tryWait() or wait() on the child for its
+/// status. On the waitid backend the child's waiting thread learns of the
+/// exit through Child::wait(), which reaps; tryWait() gives the same status
+/// either way. The watcher holds a shared_ptr to each child it watches until
+/// the callback has run or the child is unwatched.
 ///
 /// How each backend watches:
 /// - Linux, pidfd backend: every child's pidfd in one epoll set; the loop
 ///   blocks in epoll_wait().
-/// - POSIX, waitid backend: no descriptor exists to watch, so one small
-///   thread per child blocks in Child::wait() and hands the exit to the loop.
+/// - POSIX, waitid backend: no descriptor exists to watch, so one thread per
+///   child blocks in Child::wait() and hands the exit to the loop. A blocked
+///   wait cannot be called off: after unwatch() or the watcher's destruction
+///   the thread ends with its child, and watching the child again reuses it.
 /// - Windows: RegisterWaitForSingleObject() on a duplicate of each process
 ///   handle (the OS's thread pool waits, not one thread per child); the loop
 ///   blocks on an event that the pool's callbacks set.

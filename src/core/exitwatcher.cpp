@@ -94,7 +94,9 @@ std::size_t ExitWatcher::Private::runOnce(std::optional<std::chrono::millisecond
             tokens.erase(child.get());
             entries.erase(found);
         }
-        callback(child);
+        // An exception leaving a callback ends the program, as the header
+        // says, on either loop thread: waitOnce() does not pass it on.
+        [&]() noexcept { callback(child); }();
         ++ran;
     }
     return ran;

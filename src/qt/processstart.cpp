@@ -84,16 +84,17 @@ SharedChild::Command SharedChildProcessPrivate::command() const
     return command;
 }
 
-void SharedChildProcessPrivate::openPipes(SharedChild::Child &child)
+void SharedChildProcessPrivate::openPipes(SharedChild::Child &child,
+                                          SharedChild::QtDetail::SpawnPipes &spawnPipes)
 {
     RunIo &pipes = runIo();
-    if (SharedChild::FileDescriptor in = child.takeStdin())
+    if (SharedChild::FileDescriptor in = spawnPipes.takeParentEnd(child, 0))
         pipes.stdinPipe = std::make_unique<InputPipe>(std::move(in), [this] { writeInput(); });
-    if (SharedChild::FileDescriptor out = child.takeStdout()) {
+    if (SharedChild::FileDescriptor out = spawnPipes.takeParentEnd(child, 1)) {
         pipes.stdoutPipe = std::make_unique<OutputPipe>(
                 std::move(out), [this] { readOutput(SharedChildProcess::StandardOutput); });
     }
-    if (SharedChild::FileDescriptor err = child.takeStderr()) {
+    if (SharedChild::FileDescriptor err = spawnPipes.takeParentEnd(child, 2)) {
         pipes.stderrPipe = std::make_unique<OutputPipe>(
                 std::move(err), [this] { readOutput(SharedChildProcess::StandardError); });
     }
@@ -155,13 +156,18 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
         return false;
 
     std::shared_ptr<SharedChild::Child> child;
+    std::optional<SharedChild::QtDetail::SpawnPipes> spawnPipes;
     QString failure;
     try {
         makePipelinePipes();
-        child = SharedChild::Child::spawn(command());
+        SharedChild::Command spawned = command();
+        spawnPipes.emplace(spawned);
+        child = SharedChild::Child::spawn(spawned);
     } catch (const std::system_error &spawnError) {
         failure = failureText(spawnError);
     }
+    if (spawnPipes)
+        spawnPipes->closeChildEnds();
     closeUsedPipelineEnds();
 
     auto newRun = child ? std::make_shared<Run>(child, q, watchStops) : nullptr;
@@ -179,12 +185,13 @@ bool SharedChildProcessPrivate::start(QIODevice::OpenMode mode)
         }
     }
     const bool isStarted = newRun != nullptr;
-    startedRun(newRun, failure); // may destroy the object
+    startedRun(newRun, failure, newRun ? &*spawnPipes : nullptr); // may destroy the object
     return isStarted;
 }
 
 void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
-                                           const QString &failure)
+                                           const QString &failure,
+                                           SharedChild::QtDetail::SpawnPipes *spawnPipes)
 {
     const quint64 thisStart = starts;
     const qint64 oldProcessId = q->processId();
@@ -196,7 +203,7 @@ void SharedChildProcessPrivate::startedRun(const std::shared_ptr<Run> &newRun,
     }
     exitStatus = {};
     if (newRun)
-        openPipes(*newRun->child());
+        openPipes(*newRun->child(), *spawnPipes);
 
     // The object is complete before the first signal. Each signal may destroy
     // it or start it again; after a newer start() its signals are the ones

@@ -51,8 +51,9 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
         return false;
     const SharedChild::QtDetail::Waiter::BlockingWait blockingWait(waitedRun);
     const quint64 thisStart = starts;
-    // Without a descriptor that signals the exit, look at the child every 10 ms.
-    const int exitDescriptor = waitedRun->child()->pollDescriptor();
+    // When the exit wakes no wait (the waitid backend), look at the child every 10 ms.
+    const SharedChild::QtDetail::ExitWake exitWake(*waitedRun->child());
+    const bool exitWakes = exitWake.wakesOnExit();
     const auto runEnded = [&] { return starts != thisStart || waitedRun->finishedEmitted; };
     const auto alive = [&](bool isAlive) {
         destroyed = !isAlive;
@@ -73,8 +74,8 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
             alive(setError(SharedChildProcess::Timedout));
             return false;
         }
-        SharedChild::QtDetail::waitForPipes(stdoutPipe(), stderrPipe(), stdinPipe(), exitDescriptor,
-                                            pollTimeout(deadline, exitDescriptor >= 0 ? -1 : 10));
+        SharedChild::QtDetail::waitForPipes(stdoutPipe(), stderrPipe(), stdinPipe(), exitWake,
+                                            pollTimeout(deadline, exitWakes ? -1 : 10));
 
         // The pipes first, so that everything the child wrote before it
         // exited is reported before the run ends.
@@ -91,14 +92,14 @@ bool SharedChildProcessPrivate::serviceUntil(WaitGoal goal, Deadline deadline, b
         if (runEnded()) // a slot waited for the end, or started the object again
             return goal == WaitGoal::Finished;
 
-        // Nothing left to service and no descriptor that tells the exit (the
+        // Nothing left to service and nothing that tells the exit (the
         // waitid backend): a blocking wait, which gets the reaped status with
         // its resource usage where tryWait() could only peek at the exit
         // while the watching thread blocks in its own wait.
         const bool outputOpen = (stdoutPipe() && stdoutPipe()->isOpen())
                 || (stderrPipe() && stderrPipe()->isOpen());
         const bool inputPending = stdinPipe() && stdinPipe()->isOpen() && stdinPipe()->hasPending();
-        if (exitDescriptor < 0 && !outputOpen && !inputPending) {
+        if (!exitWakes && !outputOpen && !inputPending) {
             const std::optional<Outcome> outcome = waitWithoutPipes(waitedRun, deadline);
             if (!outcome) {
                 alive(setError(SharedChildProcess::Timedout));

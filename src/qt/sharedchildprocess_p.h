@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "posix/pipechannels.h"
+#include "pipechannels.h"
 #include "readbuffer.h"
 #include "run.h"
 
@@ -52,8 +52,9 @@ public:
     SharedChild::Command command() const;
     /// Owner's thread: the part of start() after the spawn, given the new run
     /// (null when the spawn failed, with `failure` saying why).
-    void startedRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run, const QString &failure);
-    void openPipes(SharedChild::Child &child);
+    void startedRun(const std::shared_ptr<SharedChild::QtDetail::Run> &run, const QString &failure,
+                    SharedChild::QtDetail::SpawnPipes *pipes);
+    void openPipes(SharedChild::Child &child, SharedChild::QtDetail::SpawnPipes &pipes);
     /// startDetached() once the state allows it.
     bool startDetached(qint64 *pid);
     /// After a spawn: the pipeline ends the child got are its own now (and

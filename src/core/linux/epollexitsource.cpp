@@ -58,15 +58,21 @@ public:
             m_threads->start(child, token);
     }
 
-    void remove(const Child &child, WatchToken) override { removeFromSet(child); }
+    void remove(const Child &child, WatchToken token) override
+    {
+        removeFromSet(child);
+        m_threads->forget(child, token);
+    }
 
     // Out of the set rather than masked: epoll reports EPOLLHUP whatever the
-    // mask, and a pidfd reports it once the waiting thread has reaped.
+    // mask, and a pidfd reports it once the waiting thread has reaped. A
+    // child's waiting thread cannot pause, and its wake-up costs the blocked
+    // thread nothing: it stays.
     void pause(const Child &child, WatchToken) override { removeFromSet(child); }
 
     void resume(const std::shared_ptr<Child> &child, WatchToken token) override
     {
-        if (addToSet(*child, token))
+        if (child->pollDescriptor() < 0 || addToSet(*child, token))
             return;
         try {
             m_threads->start(child, token);

@@ -9,12 +9,17 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 
 namespace SharedChild::Detail {
 
 struct WaitingThreads::Handoff
 {
     std::mutex mutex; // lock order: see src/LOCKING.md
+    // The tokens to report for each child that has a thread; its entry goes
+    // when the thread ends. Guarded by mutex; the thread's shared_ptr keeps
+    // the key valid.
+    std::unordered_map<const Child *, std::vector<WatchToken>> waiting;
     std::vector<WatchToken> exited; // guarded by mutex
     std::function<void()> wakeLoop; // guarded by mutex; empty once the owner is gone
 };
@@ -51,17 +56,37 @@ WaitingThreads::~WaitingThreads()
     m_handoff->wakeLoop = nullptr;
 }
 
-void WaitingThreads::start(std::shared_ptr<Child> child, WatchToken token)
+void WaitingThreads::start(const std::shared_ptr<Child> &child, WatchToken token)
 {
-    std::thread([handoff = m_handoff, child = std::move(child), token] {
-        keepSignalsAwayFromThisThread();
-        waitForExit(*child);
-        std::lock_guard lock(handoff->mutex);
-        if (!handoff->wakeLoop)
-            return;
-        handoff->exited.push_back(token);
-        handoff->wakeLoop();
-    }).detach();
+    std::lock_guard lock(m_handoff->mutex);
+    const auto [found, added] = m_handoff->waiting.try_emplace(child.get());
+    found->second.push_back(token);
+    if (!added)
+        return;
+    try {
+        std::thread([handoff = m_handoff, child] {
+            keepSignalsAwayFromThisThread();
+            waitForExit(*child);
+            std::lock_guard lock(handoff->mutex);
+            const auto tokens = handoff->waiting.find(child.get());
+            if (handoff->wakeLoop && !tokens->second.empty()) {
+                handoff->exited.insert(handoff->exited.end(), tokens->second.begin(),
+                                       tokens->second.end());
+                handoff->wakeLoop();
+            }
+            handoff->waiting.erase(tokens);
+        }).detach();
+    } catch (...) {
+        m_handoff->waiting.erase(found);
+        throw;
+    }
+}
+
+void WaitingThreads::forget(const Child &child, WatchToken token)
+{
+    std::lock_guard lock(m_handoff->mutex);
+    if (const auto found = m_handoff->waiting.find(&child); found != m_handoff->waiting.end())
+        std::erase(found->second, token);
 }
 
 void WaitingThreads::takeExited(std::vector<WatchToken> &into)

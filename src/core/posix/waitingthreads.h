@@ -25,9 +25,14 @@ public:
     WaitingThreads(const WaitingThreads &) = delete;
     WaitingThreads &operator=(const WaitingThreads &) = delete;
 
-    /// Starts a thread that waits for `child`; throws std::system_error
-    /// (EAGAIN) when no thread can start.
-    void start(std::shared_ptr<Child> child, WatchToken token);
+    /// Reports `token` once `child` has exited: starts a thread that waits
+    /// for it, unless one does already (a child watched again after
+    /// forget() costs no second thread). Throws std::system_error (EAGAIN)
+    /// when no thread can start.
+    void start(const std::shared_ptr<Child> &child, WatchToken token);
+    /// Does not report `token` after all; the child's thread, if any, keeps
+    /// waiting (a blocked wait cannot be called off) and ends with the child.
+    void forget(const Child &child, WatchToken token);
     /// Moves the tokens of the children that have exited into `into`.
     void takeExited(std::vector<WatchToken> &into);
 

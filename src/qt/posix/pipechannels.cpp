@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "pipechannels.h"
+#include "../pipechannels.h"
+
+#include <QSocketNotifier>
 
 #include <cerrno>
 #include <csignal>
@@ -53,12 +55,51 @@ ssize_t writeWithoutSigpipe(int fd, const char *data, std::size_t size)
 
 } // namespace
 
-OutputPipe::OutputPipe(FileDescriptor fd, std::function<void()> onReadable) : m_fd(std::move(fd))
+// A non-blocking descriptor and the QSocketNotifier that watches it.
+class OutputPipe::Native
 {
-    makeNonBlocking(m_fd.get());
-    m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Read);
-    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
+public:
+    FileDescriptor fd;
+    std::unique_ptr<QSocketNotifier> notifier;
+};
+
+class InputPipe::Native
+{
+public:
+    FileDescriptor fd;
+    std::unique_ptr<QSocketNotifier> notifier;
+};
+
+SpawnPipes::SpawnPipes(Command &) { }
+
+FileDescriptor SpawnPipes::takeParentEnd(Child &child, int stream)
+{
+    switch (stream) {
+    case 0:
+        return child.takeStdin();
+    case 1:
+        return child.takeStdout();
+    default:
+        return child.takeStderr();
+    }
+}
+
+OutputPipe::OutputPipe(FileDescriptor pipe, std::function<void()> onReadable)
+    : m_native(std::make_unique<Native>())
+{
+    Native &n = *m_native;
+    n.fd = std::move(pipe);
+    makeNonBlocking(n.fd.get());
+    n.notifier = std::make_unique<QSocketNotifier>(n.fd.get(), QSocketNotifier::Read);
+    QObject::connect(n.notifier.get(), &QSocketNotifier::activated, n.notifier.get(),
                      std::move(onReadable));
+}
+
+OutputPipe::~OutputPipe() = default;
+
+bool OutputPipe::isOpen() const
+{
+    return m_native->fd.isValid();
 }
 
 OutputPipe::ReadResult OutputPipe::readAvailable(ReadBuffer &into)
@@ -66,9 +107,9 @@ OutputPipe::ReadResult OutputPipe::readAvailable(ReadBuffer &into)
     // At most readLimit per call: a child that writes faster than we read must
     // not grow the buffer between two readyRead signals without bound.
     ReadResult result;
-    while (m_fd.isValid() && result.bytes < readLimit) {
+    while (isOpen() && result.bytes < readLimit) {
         char *space = into.reserve(readChunk);
-        const ssize_t got = ::read(m_fd.get(), space, readChunk);
+        const ssize_t got = ::read(m_native->fd.get(), space, readChunk);
         into.chop(readChunk - std::max<ssize_t>(got, 0));
         if (got > 0) {
             result.bytes += got;
@@ -87,33 +128,43 @@ OutputPipe::ReadResult OutputPipe::readAvailable(ReadBuffer &into)
 
 void OutputPipe::close()
 {
-    m_notifier.reset();
-    m_fd.close();
+    m_native->notifier.reset();
+    m_native->fd.close();
 }
 
-InputPipe::InputPipe(FileDescriptor fd, std::function<void()> onWritable) : m_fd(std::move(fd))
+InputPipe::InputPipe(FileDescriptor pipe, std::function<void()> onWritable)
+    : m_native(std::make_unique<Native>())
 {
-    makeNonBlocking(m_fd.get());
-    m_notifier = std::make_unique<QSocketNotifier>(m_fd.get(), QSocketNotifier::Write);
-    m_notifier->setEnabled(false);
-    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
+    Native &n = *m_native;
+    n.fd = std::move(pipe);
+    makeNonBlocking(n.fd.get());
+    n.notifier = std::make_unique<QSocketNotifier>(n.fd.get(), QSocketNotifier::Write);
+    n.notifier->setEnabled(false);
+    QObject::connect(n.notifier.get(), &QSocketNotifier::activated, n.notifier.get(),
                      std::move(onWritable));
+}
+
+InputPipe::~InputPipe() = default;
+
+bool InputPipe::isOpen() const
+{
+    return m_native->fd.isValid();
 }
 
 bool InputPipe::enqueue(const QByteArray &data)
 {
-    if (!m_fd.isValid() || m_closeWhenDrained)
+    if (!isOpen() || m_closeWhenDrained)
         return false;
     m_pending.append(data);
-    updateNotifier();
+    m_native->notifier->setEnabled(true);
     return true;
 }
 
 InputPipe::WriteResult InputPipe::writeSome()
 {
     WriteResult result;
-    while (m_fd.isValid() && !m_pending.isEmpty()) {
-        const ssize_t written = writeWithoutSigpipe(m_fd.get(), m_pending.constData(),
+    while (isOpen() && !m_pending.isEmpty()) {
+        const ssize_t written = writeWithoutSigpipe(m_native->fd.get(), m_pending.constData(),
                                                     static_cast<std::size_t>(m_pending.size()));
         if (written < 0) {
             if (errno == EAGAIN)
@@ -127,49 +178,32 @@ InputPipe::WriteResult InputPipe::writeSome()
     }
     if (m_closeWhenDrained && m_pending.isEmpty())
         close();
-    else
-        updateNotifier();
+    else if (m_native->notifier)
+        m_native->notifier->setEnabled(!m_pending.isEmpty());
     return result;
-}
-
-void InputPipe::closeWhenDrained()
-{
-    m_closeWhenDrained = true;
-    if (m_pending.isEmpty())
-        close();
-}
-
-void InputPipe::close()
-{
-    m_notifier.reset();
-    m_fd.close();
-    m_pending.clear();
 }
 
 void InputPipe::closeKeepingPending()
 {
-    m_notifier.reset();
-    m_fd.close();
+    m_native->notifier.reset();
+    m_native->fd.close();
 }
 
-void InputPipe::updateNotifier()
-{
-    if (m_notifier)
-        m_notifier->setEnabled(!m_pending.isEmpty());
-}
+// The pidfd belongs to the Child, which outlives the wait.
+ExitWake::ExitWake(Child &child) : m_native(child.pollDescriptor()) { }
 
 bool waitForPipes(const OutputPipe *out, const OutputPipe *err, const InputPipe *in,
-                  int exitDescriptor, int timeoutMsecs)
+                  const ExitWake &exit, int timeoutMsecs)
 {
     std::vector<pollfd> watched;
-    if (exitDescriptor >= 0)
-        watched.push_back({exitDescriptor, POLLIN, 0});
+    if (exit.wakesOnExit())
+        watched.push_back({exit.native(), POLLIN, 0});
     for (const OutputPipe *pipe : {out, err}) {
         if (pipe && pipe->isOpen())
-            watched.push_back({pipe->descriptor(), POLLIN, 0});
+            watched.push_back({pipe->native().fd.get(), POLLIN, 0});
     }
     if (in && in->isOpen() && in->hasPending())
-        watched.push_back({in->descriptor(), POLLOUT, 0});
+        watched.push_back({in->native().fd.get(), POLLOUT, 0});
     return ::poll(watched.data(), watched.size(), timeoutMsecs) > 0;
 }
 
