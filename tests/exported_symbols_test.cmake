@@ -8,7 +8,7 @@
 # layer's waiter and runs) may.
 #   cmake -DNM=... -DLIBRARIES=a.so;b.so -P this
 set(public_api
-    "SharedChild::(Child|Command|ExitStatus|FileDescriptor|ResourceUsage|SpawnError|Stdio)(::|$)"
+    "SharedChild::(Child|Command|ExitStatus|ExitWatcher|FileDescriptor|ResourceUsage|SpawnError|Stdio)(::|$)"
     "SharedChild::signalName"
     "SharedChild::makePipe"
     "SharedChild::(childrenAreReapedAutomatically|restoreChildSignalDefault)"
