@@ -4,6 +4,7 @@
 
 #include <sharedchild/exitwatcher.h>
 
+#include "childpointerhash.h"
 #include "exitsource.h"
 #include "librarythread.h"
 
@@ -46,16 +47,8 @@ public:
     const std::unique_ptr<Detail::ExitSource> source; // calls but wait()/wake() under mutex
     mutable std::mutex mutex; // lock order: see src/LOCKING.md
     std::unordered_map<WatchToken, Entry> entries; // guarded by mutex
-    // A hasher of our own keeps the map's code out of the library's exported
-    // symbols (std::hash<const Child *> would export it: Child is exported).
-    struct ChildHash
-    {
-        std::size_t operator()(const Child *child) const noexcept
-        {
-            return std::hash<const void *>()(child);
-        }
-    };
-    std::unordered_map<const Child *, WatchToken, ChildHash> tokens; // guarded by mutex
+    std::unordered_map<const Child *, WatchToken, Detail::ChildPointerHash>
+            tokens; // guarded by mutex
     WatchToken nextToken = 1; // guarded by mutex; tokens are never reused
     std::vector<WatchToken> due; // guarded by mutex; exited, found out without the source
     bool quit = false; // guarded by mutex

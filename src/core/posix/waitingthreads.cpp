@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "waitingthreads.h"
 
+#include "../childpointerhash.h"
 #include "../librarythread.h"
 
 #include <sharedchild/child.h>
@@ -19,7 +20,7 @@ struct WaitingThreads::Handoff
     // The tokens to report for each child that has a thread; its entry goes
     // when the thread ends. Guarded by mutex; the thread's shared_ptr keeps
     // the key valid.
-    std::unordered_map<const Child *, std::vector<WatchToken>> waiting;
+    std::unordered_map<const Child *, std::vector<WatchToken>, ChildPointerHash> waiting;
     std::vector<WatchToken> exited; // guarded by mutex
     std::function<void()> wakeLoop; // guarded by mutex; empty once the owner is gone
 };
