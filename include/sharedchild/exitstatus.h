@@ -44,7 +44,10 @@ public:
     std::chrono::microseconds userTime() const noexcept;
     /// CPU time spent in the kernel; 0 when invalid.
     std::chrono::microseconds systemTime() const noexcept;
-    /// Largest resident set size in bytes; 0 when invalid.
+    /// Largest resident set size in bytes; 0 when invalid. Linux counts in
+    /// it the spawning process's own peak at the time of the spawn, since the
+    /// child shares its address space until it execs (as with posix_spawn()
+    /// and wait4()): a child of a 2 GiB parent reports at least 2 GiB.
     std::int64_t peakRssBytes() const noexcept;
 
     /// Same validity and same measurements.

@@ -49,5 +49,7 @@ TEST(ResourceUsage, AnIdleChildUsesLittle)
     const ExitStatus status = Child::spawn(helper({"exit", "0"}))->wait();
     ASSERT_TRUE(status.resourceUsage().isValid());
     EXPECT_LT(status.resourceUsage().userTime() + status.resourceUsage().systemTime(), 100ms);
-    EXPECT_LT(status.resourceUsage().peakRssBytes(), 32 * 1024 * 1024);
+    // Beyond what Linux counts of the spawning process in it: the test
+    // process is past 32 MiB under ASan, which failed this in CI.
+    EXPECT_LT(status.resourceUsage().peakRssBytes(), inheritedPeakRssBytes() + 32 * 1024 * 1024);
 }

@@ -43,6 +43,12 @@ using namespace std::chrono_literals;
 /// How long a condition that should hold "soon" may take on a loaded machine.
 constexpr std::chrono::milliseconds generousTimeout = 30s;
 
+/// How much of this process's memory a child's reported peak RSS may include:
+/// Linux counts the spawning process's peak RSS in a child started with a
+/// shared address space (vfork-style, as posix_spawn() and our clone() do)
+/// when it execs. Windows counts nothing of the parent: 0.
+std::int64_t inheritedPeakRssBytes();
+
 /// The file descriptors open in this process (Windows: its handles).
 int openFdCount();
 /// The threads of this process.

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,13 @@ std::set<int> openFds()
 {
     const std::vector<int> fds = procEntries("/proc/self/fd");
     return {fds.begin(), fds.end()};
+}
+
+std::int64_t inheritedPeakRssBytes()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return std::int64_t{usage.ru_maxrss} * 1024;
 }
 
 int openFdCount()

@@ -73,6 +73,11 @@ void forEachSnapshotEntry(DWORD kind, First first, Next next, Visit visit)
 
 } // namespace
 
+std::int64_t inheritedPeakRssBytes()
+{
+    return 0;
+}
+
 int openFdCount()
 {
     const auto query = reinterpret_cast<NtQuerySystemInformationFunction>(reinterpret_cast<void *>(
