@@ -17,14 +17,8 @@
 /// The Qt-free core: Child, Command, Stdio, ExitStatus and their helpers.
 namespace SharedChild {
 
-class Child;
-
 namespace Detail {
 class ProcessHandle;
-/// Library-internal (used by ExitWatcher): a new OS handle that becomes
-/// signalled when `child` exits, which the caller closes; null when the
-/// backend has none or the child has been reaped already.
-void *openExitWaitObject(const Child &child);
 } // namespace Detail
 
 /// A running (or finished) child process that any number of threads may wait
@@ -210,8 +204,17 @@ public:
     /// \threadsafe
     int pollDescriptor() const;
 
+    /// A new descriptor of the caller's own that becomes ready once the
+    /// child has exited, for an event loop that outlives the Child's reap or
+    /// must own what it waits on: a duplicate of the pidfd (readable; Linux)
+    /// or of the process handle (signalled, SYNCHRONIZE access; Windows).
+    /// Invalid when the backend has none (waitid) and, on Windows, once the
+    /// child has been reaped (it has exited then). Throws std::system_error
+    /// when the OS refuses a new descriptor (EMFILE).
+    /// \threadsafe
+    FileDescriptor openExitNotifier() const;
+
 private:
-    friend void *Detail::openExitWaitObject(const Child &child);
     struct Private;
     explicit Child(std::unique_ptr<Private> d);
     static std::shared_ptr<Child> adoptHandle(std::unique_ptr<Detail::ProcessHandle> handle);

@@ -392,11 +392,11 @@ int Child::pollDescriptor() const
     return d->handle->pollDescriptor();
 }
 
-// Under the child's lock: reap() closes the handle it duplicates.
-void *Detail::openExitWaitObject(const Child &child)
+// Under the lock: reap() closes the Windows handle that this duplicates.
+FileDescriptor Child::openExitNotifier() const
 {
-    std::lock_guard lock(child.d->mutex);
-    return child.d->handle->openExitWaitObject();
+    std::lock_guard lock(d->mutex);
+    return d->handle->openExitNotifier();
 }
 
 } // namespace SharedChild

@@ -61,10 +61,8 @@ public:
 
     virtual int pollDescriptor() const { return -1; }
 
-    /// A new OS handle that becomes signalled when the child exits (Windows),
-    /// for the ExitWatcher; the caller closes it. Null when the backend has
-    /// none, or after reap().
-    virtual void *openExitWaitObject() const { return nullptr; }
+    /// See Child::openExitNotifier(); invalid when the backend has none.
+    virtual FileDescriptor openExitNotifier() const { return {}; }
 
     /// True when reap() may run while another thread is inside
     /// waitForExitWithoutReaping() (it waits on a descriptor, not on the PID).

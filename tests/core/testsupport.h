@@ -49,6 +49,10 @@ constexpr std::chrono::milliseconds generousTimeout = 30s;
 /// when it execs. Windows counts nothing of the parent: 0.
 std::int64_t inheritedPeakRssBytes();
 
+/// Whether `descriptor` is readable (POSIX) or signalled (Windows) within `timeout`.
+bool isReadyWithin(const SharedChild::FileDescriptor &descriptor,
+                   std::chrono::milliseconds timeout);
+
 /// The file descriptors open in this process (Windows: its handles).
 int openFdCount();
 /// The threads of this process.

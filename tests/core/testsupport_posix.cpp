@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <poll.h>
 #include <sstream>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -33,6 +34,12 @@ std::int64_t inheritedPeakRssBytes()
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     return std::int64_t{usage.ru_maxrss} * 1024;
+}
+
+bool isReadyWithin(const SharedChild::FileDescriptor &descriptor, std::chrono::milliseconds timeout)
+{
+    pollfd entry{descriptor.get(), POLLIN, 0};
+    return ::poll(&entry, 1, static_cast<int>(timeout.count())) == 1;
 }
 
 int openFdCount()

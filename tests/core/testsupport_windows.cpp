@@ -78,6 +78,12 @@ std::int64_t inheritedPeakRssBytes()
     return 0;
 }
 
+bool isReadyWithin(const SharedChild::FileDescriptor &descriptor, std::chrono::milliseconds timeout)
+{
+    return ::WaitForSingleObject(descriptor.get(), static_cast<DWORD>(timeout.count()))
+            == WAIT_OBJECT_0;
+}
+
 int openFdCount()
 {
     const auto query = reinterpret_cast<NtQuerySystemInformationFunction>(reinterpret_cast<void *>(

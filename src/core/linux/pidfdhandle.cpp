@@ -11,6 +11,7 @@
 #include <climits>
 #include <csignal>
 #include <ctime>
+#include <fcntl.h>
 #include <fstream>
 #include <poll.h>
 #include <string>
@@ -147,6 +148,15 @@ public:
     void terminate() override { signal(SIGTERM); }
 
     int pollDescriptor() const override { return m_pidfd; }
+
+    FileDescriptor openExitNotifier() const override
+    {
+        const int copy = ::fcntl(m_pidfd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+            throw std::system_error(errno, std::generic_category(),
+                                    "pid " + std::to_string(m_pid) + ": duplicating its pidfd");
+        return FileDescriptor(copy);
+    }
     bool reapDoesNotDisturbWaiter() const override { return true; }
 
     void reapInBackground() override

@@ -41,17 +41,16 @@ public:
         auto registration = std::make_unique<Registration>();
         registration->source = this;
         registration->token = token;
-        registration->process = static_cast<HANDLE>(openExitWaitObject(*child));
+        registration->process = child->openExitNotifier();
         if (!registration->process) {
             // Reaped already, so it has exited.
             queueExited(token);
             return;
         }
-        if (!::RegisterWaitForSingleObject(&registration->wait, registration->process,
+        if (!::RegisterWaitForSingleObject(&registration->wait, registration->process.get(),
                                            &ThreadPoolExitSource::onExited, registration.get(),
                                            INFINITE, WT_EXECUTEONLYONCE)) {
             const DWORD error = ::GetLastError();
-            ::CloseHandle(registration->process);
             throwWin32Error(error,
                             "pid " + std::to_string(child->id())
                                     + ": RegisterWaitForSingleObject for the exit watcher");
@@ -92,7 +91,7 @@ private:
     {
         ThreadPoolExitSource *source = nullptr;
         WatchToken token = 0;
-        HANDLE process = nullptr; // our duplicate: reap() closes the Child's own
+        FileDescriptor process; // our duplicate: reap() closes the Child's own
         HANDLE wait = nullptr;
     };
 
@@ -117,7 +116,7 @@ private:
     static void unregister(Registration &registration)
     {
         ::UnregisterWaitEx(registration.wait, INVALID_HANDLE_VALUE);
-        ::CloseHandle(registration.process);
+        registration.process.close();
     }
 
     const HANDLE m_event;

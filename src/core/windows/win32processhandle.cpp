@@ -46,14 +46,15 @@ public:
 
     std::int64_t pid() const override { return m_pid; }
 
-    void *openExitWaitObject() const override
+    FileDescriptor openExitNotifier() const override
     {
         HANDLE copy = nullptr;
-        if (!m_process
-            || !::DuplicateHandle(::GetCurrentProcess(), m_process, ::GetCurrentProcess(), &copy,
-                                  SYNCHRONIZE, FALSE, 0))
-            return nullptr;
-        return copy;
+        if (!m_process) // reaped
+            return {};
+        if (!::DuplicateHandle(::GetCurrentProcess(), m_process, ::GetCurrentProcess(), &copy,
+                               SYNCHRONIZE, FALSE, 0))
+            throwLastWin32Error("pid " + std::to_string(m_pid) + ": DuplicateHandle");
+        return FileDescriptor(copy);
     }
 
     bool waitForExitWithoutReaping(Deadline deadline) override

@@ -348,27 +348,18 @@ void InputPipe::closeKeepingPending()
     m_pending.remove(0, m_native->close());
 }
 
-// The core keeps its process handle, and with it the process ID, until the
-// child is reaped. A handle opened by that ID therefore names the child
-// whenever the child was still unreaped after the open; else the exit is
-// known already and no wait needs waking. (The core's own duplicate,
-// Detail::openExitWaitObject(), is not exported from its DLL.)
+// A duplicate of the process handle: the Child's own closes at the reap,
+// which another thread may do during the wait. None once it is reaped (the
+// exit is known then), or when the OS refuses one (the caller looks every
+// few milliseconds instead).
 ExitWake::ExitWake(Child &child)
 {
-    const HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, static_cast<DWORD>(child.id()));
-    if (!process)
-        return;
-    bool running = false;
     try {
-        running = !child.tryWait();
+        m_owned = child.openExitNotifier();
     } catch (const std::system_error &) {
-        // The caller's own tryWait() reports it.
+        return;
     }
-    m_owned = FileDescriptor(process);
-    if (running)
-        m_native = process;
-    else
-        m_owned.close();
+    m_native = m_owned.get();
 }
 
 bool waitForPipes(const OutputPipe *out, const OutputPipe *err, const InputPipe *in,
