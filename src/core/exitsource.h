@@ -57,9 +57,10 @@ public:
     /// costs a wake-up (epoll), else do nothing. Never throws.
     virtual void pause(const Child &child, WatchToken token) = 0;
     /// Reports the child again after pause(). Never throws: when the OS
-    /// refuses, the source watches the child some other way, or reports it at
-    /// once (the caller then finds out with tryWait()).
-    virtual void resume(const std::shared_ptr<Child> &child, WatchToken token) = 0;
+    /// refuses, the source watches the child some other way; false when it
+    /// has no way left, and the caller reports the child at once (tryWait()
+    /// then tells whether it has exited).
+    virtual bool resume(const std::shared_ptr<Child> &child, WatchToken token) = 0;
 
     /// Blocks until a watched child exits, wake() is called, or `timeout`
     /// passes (empty: no limit), then appends the tokens of exited children.

@@ -187,10 +187,9 @@ void ExitWatcher::release(const Child &child) noexcept
         Private::Entry &entry = d->entries.at(token->second);
         if (entry.holds == 0 || --entry.holds > 0)
             return;
-        if (!entry.exitedWhileHeld) {
-            d->source->resume(entry.child, token->second);
+        // Exited meanwhile, or no way left to watch it: its callback is due.
+        if (!entry.exitedWhileHeld && d->source->resume(entry.child, token->second))
             return;
-        }
         d->due.push_back(token->second);
     }
     d->source->wake();

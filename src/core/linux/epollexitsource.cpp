@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <mutex>
 #include <optional>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -70,19 +69,15 @@ public:
     // thread nothing: it stays.
     void pause(const Child &child, WatchToken) override { removeFromSet(child); }
 
-    void resume(const std::shared_ptr<Child> &child, WatchToken token) override
+    bool resume(const std::shared_ptr<Child> &child, WatchToken token) override
     {
         if (child->pollDescriptor() < 0 || addToSet(*child, token))
-            return;
+            return true;
         try {
             m_threads->start(child, token);
+            return true;
         } catch (const std::system_error &) {
-            // No thread either: report it now, and tryWait() tells.
-            {
-                std::lock_guard lock(m_refusedMutex);
-                m_refused.push_back(token);
-            }
-            wake();
+            return false;
         }
     }
 
@@ -105,7 +100,6 @@ public:
             }
         }
         m_threads->takeExited(exited);
-        takeRefused(exited);
     }
 
     void wake() override
@@ -135,14 +129,6 @@ private:
             ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, pidfd, nullptr);
     }
 
-    void takeRefused(std::vector<WatchToken> &into)
-    {
-        // resume() runs under the watcher's lock, wait() without it.
-        std::lock_guard lock(m_refusedMutex);
-        into.insert(into.end(), m_refused.begin(), m_refused.end());
-        m_refused.clear();
-    }
-
     void closeDescriptors()
     {
         if (m_epoll >= 0)
@@ -154,8 +140,6 @@ private:
     const int m_epoll;
     const int m_wakeUp;
     std::optional<WaitingThreads> m_threads; // reset first in the destructor
-    std::mutex m_refusedMutex; // lock order: see src/LOCKING.md
-    std::vector<WatchToken> m_refused; // guarded by m_refusedMutex
 };
 
 } // namespace

@@ -69,7 +69,7 @@ public:
 
     // A pool thread's wake-up costs the waiting thread nothing.
     void pause(const Child &, WatchToken) override { }
-    void resume(const std::shared_ptr<Child> &, WatchToken) override { }
+    bool resume(const std::shared_ptr<Child> &, WatchToken) override { return true; }
 
     void wait(std::optional<std::chrono::milliseconds> timeout,
               std::vector<WatchToken> &exited) override
