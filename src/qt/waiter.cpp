@@ -99,12 +99,9 @@ public:
 
     void watch(const std::shared_ptr<Run> &run)
     {
-        try {
-            m_exits.watch(run->child(),
-                          [run](const std::shared_ptr<Child> &) { deliverExit(run); });
-        } catch (const std::system_error &) {
-            watchWithBlockingThread(run);
-        }
+        // The watcher already falls back to a thread of its own where the OS
+        // refuses a watch; what it throws (EAGAIN: no thread) goes to start().
+        m_exits.watch(run->child(), [run](const std::shared_ptr<Child> &) { deliverExit(run); });
         if (run->watchStops) {
             {
                 std::lock_guard lock(m_mutex);
