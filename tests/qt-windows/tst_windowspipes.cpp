@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -276,6 +277,51 @@ private slots:
         QVERIFY(!process.waitForStarted(1000));
         QCOMPARE(errors.size(), 1);
         QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
+    }
+
+    void missingWorkingDirectory()
+    {
+        SharedChildProcess process;
+        QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+        const QString missing = QDir::temp().filePath(QStringLiteral("no-such-dir-sharedchild"));
+        process.setWorkingDirectory(missing);
+        process.start(helper, {QStringLiteral("exit"), QStringLiteral("0")});
+        QVERIFY(!process.waitForStarted(longWait));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
+        QCOMPARE(process.state(), SharedChildProcess::NotRunning);
+        // Names the program and the directory, as on Linux.
+        QVERIFY2(process.errorString().contains(QStringLiteral("sctest-helper"))
+                         && process.errorString().contains(
+                                 QStringLiteral("no-such-dir-sharedchild")),
+                 qPrintable(process.errorString()));
+    }
+
+    // What Windows lacks is an error at run time, never a crash or a hang: a
+    // warning for the process group and the POSIX-only signals, no stop
+    // reports, and the child runs on unharmed.
+    void whatWindowsLacksIsAWarning()
+    {
+        SharedChildProcess process;
+        process.setNewProcessGroup(true);
+        process.setWatchStops(true);
+        QSignalSpy stops(&process, &SharedChildProcess::stopped);
+        process.start(helper, {QStringLiteral("sleep"), QStringLiteral("60")});
+        QVERIFY(process.waitForStarted(longWait));
+        QTest::ignoreMessage(
+                QtWarningMsg,
+                QRegularExpression(QStringLiteral("^SharedChildProcess::killProcessGroup")));
+        process.killProcessGroup(9);
+        QTest::ignoreMessage(
+                QtWarningMsg,
+                QRegularExpression(QStringLiteral("^SharedChildProcess::sendSignal.*")));
+        process.sendSignal(2); // SIGINT: ENOTSUP
+        QVERIFY(!process.waitForFinished(300));
+        QCOMPARE(process.state(), SharedChildProcess::Running);
+        QCOMPARE(stops.size(), 0);
+        process.kill();
+        QVERIFY(process.waitForFinished(longWait));
+        QCOMPARE(process.exitStatus(), SharedChildProcess::CrashExit);
     }
 
     void destroyWhileRunning()
