@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The Windows half of the test support: handles, Toolhelp snapshots and
-// process handles of our own, opened by ID while the library's handle keeps
-// that ID from being reused.
+// The Windows half of the test support: the census comes from the shared
+// support library (processcensus_windows.cpp); process handles of our own are
+// opened by ID while the library's handle keeps that ID from being reused.
 #include "testsupport.h"
+
+#include "processcensus.h"
 
 #include <gtest/gtest.h>
 
 #include <windows.h>
-
-// after windows.h, which they need
-#include <tlhelp32.h>
-#include <winternl.h>
 
 #include <cstdlib>
 #include <cwchar>
@@ -35,42 +33,6 @@ std::string toUtf8(const wchar_t *text, std::size_t length)
     return result;
 }
 
-// One row of NtQuerySystemInformation(SystemHandleInformation): the handles
-// of every process, the only count of our own handles that Wine answers
-// (GetProcessHandleCount() says 0 there).
-struct SystemHandleEntry
-{
-    ULONG ownerPid;
-    BYTE objectType;
-    BYTE flags;
-    USHORT value;
-    PVOID object;
-    ULONG access;
-};
-struct SystemHandleInformation
-{
-    ULONG count;
-    SystemHandleEntry entries[1];
-};
-constexpr ULONG systemHandleInformationClass = 16;
-constexpr NTSTATUS statusInfoLengthMismatch = static_cast<NTSTATUS>(0xC0000004L);
-
-using NtQuerySystemInformationFunction = NTSTATUS(WINAPI *)(ULONG, PVOID, ULONG, PULONG);
-
-// Calls `visit` for each entry of a Toolhelp snapshot of `kind`.
-template<typename Entry, typename First, typename Next, typename Visit>
-void forEachSnapshotEntry(DWORD kind, First first, Next next, Visit visit)
-{
-    const HANDLE snapshot = ::CreateToolhelp32Snapshot(kind, 0);
-    if (snapshot == INVALID_HANDLE_VALUE)
-        return;
-    Entry entry{};
-    entry.dwSize = sizeof entry;
-    for (BOOL more = first(snapshot, &entry); more; more = next(snapshot, &entry))
-        visit(entry);
-    ::CloseHandle(snapshot);
-}
-
 } // namespace
 
 std::int64_t inheritedPeakRssBytes()
@@ -86,55 +48,25 @@ bool isReadyWithin(const SharedChild::FileDescriptor &descriptor, std::chrono::m
 
 int openFdCount()
 {
-    const auto query = reinterpret_cast<NtQuerySystemInformationFunction>(reinterpret_cast<void *>(
-            ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation")));
-    std::vector<unsigned char> buffer(1 << 20);
-    NTSTATUS status = 0;
-    ULONG length = 0;
-    while ((status = query(systemHandleInformationClass, buffer.data(),
-                           static_cast<ULONG>(buffer.size()), &length))
-           == statusInfoLengthMismatch)
-        buffer.resize(buffer.size() * 2);
-    if (status != 0)
-        throw std::runtime_error("NtQuerySystemInformation(SystemHandleInformation) failed");
-    const auto *information = reinterpret_cast<const SystemHandleInformation *>(buffer.data());
-    int own = 0;
-    for (ULONG i = 0; i < information->count; ++i)
-        own += information->entries[i].ownerPid == ::GetCurrentProcessId();
-    return own;
+    return ProcessCensus::take().openFds;
 }
 
 int threadCount()
 {
-    int threads = 0;
-    forEachSnapshotEntry<THREADENTRY32>(
-            TH32CS_SNAPTHREAD, ::Thread32First, ::Thread32Next, [&](const THREADENTRY32 &thread) {
-                threads += thread.th32OwnerProcessID == ::GetCurrentProcessId();
-            });
-    return threads;
+    return ProcessCensus::take().threads;
 }
 
 std::vector<ProcessInfo> childProcesses()
 {
     std::vector<ProcessInfo> children;
-    forEachSnapshotEntry<PROCESSENTRY32W>(
-            TH32CS_SNAPPROCESS, ::Process32FirstW, ::Process32NextW,
-            [&](const PROCESSENTRY32W &process) {
-                if (process.th32ParentProcessID == ::GetCurrentProcessId())
-                    children.push_back({static_cast<pid_t>(process.th32ProcessID), 'R'});
-            });
+    for (const ChildProcess &child : listChildProcesses())
+        children.push_back({child.pid, child.state});
     return children;
 }
 
 char processState(pid_t pid)
 {
-    char state = 0;
-    forEachSnapshotEntry<PROCESSENTRY32W>(TH32CS_SNAPPROCESS, ::Process32FirstW, ::Process32NextW,
-                                          [&](const PROCESSENTRY32W &process) {
-                                              if (process.th32ProcessID == DWORD(pid))
-                                                  state = 'R';
-                                          });
-    return state;
+    return processStateLetter(pid);
 }
 
 ThreadId currentThreadId()

@@ -3,7 +3,9 @@
 
 // What this process holds right now, read from /proc (Linux): descriptors,
 // threads, child processes (zombies included) and resident memory. The
-// stress program compares these before and after its runs.
+// stress program compares these before and after its runs. On Windows
+// (processcensus_windows.cpp) the descriptors are handles and the memory is
+// the working set; the /proc-only calls are POSIX-only.
 
 #include <cstdint>
 #include <string>
@@ -25,9 +27,11 @@ struct ProcessCensus
     std::string toString() const;
 };
 
+#ifndef _WIN32
 /// The numeric entries of a /proc directory (fds, tasks, pids), without the
 /// descriptor used to read the directory itself.
 std::vector<int> procEntries(const char *path);
+#endif
 
 struct ChildProcess
 {
@@ -41,10 +45,12 @@ std::vector<pid_t> childPids();
 /// The state letter of any process, as in /proc/PID/stat ('R', 'S', 'T', 'Z',
 /// ...); 0 when there is no such process.
 char processStateLetter(pid_t pid);
+#ifndef _WIN32
 /// The state letter of a thread of this process; 0 when gone. 'S' once it
 /// sleeps in the kernel: in a blocking system call or on a lock.
 char threadStateLetter(pid_t tid);
 /// The threads of every process whose real user is `uid` (RLIMIT_NPROC counts them).
 int tasksOfUser(uid_t uid);
+#endif
 
 } // namespace SharedChildTest
