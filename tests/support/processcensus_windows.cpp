@@ -105,13 +105,26 @@ std::string ProcessCensus::toString() const
     return text;
 }
 
+namespace {
+
+// Wine starts its desktop process, explorer.exe, on demand as a child of the
+// first process of a session that needs it, and keeps it for the session: it
+// is Wine's, not a child of ours (seen when a test was the first).
+bool isWinesDesktopProcess(const PROCESSENTRY32W &process)
+{
+    return ::_wcsicmp(process.szExeFile, L"explorer.exe") == 0;
+}
+
+} // namespace
+
 std::vector<ChildProcess> listChildProcesses()
 {
     std::vector<ChildProcess> children;
     forEachSnapshotEntry<PROCESSENTRY32W>(
             TH32CS_SNAPPROCESS, ::Process32FirstW, ::Process32NextW,
             [&](const PROCESSENTRY32W &process) {
-                if (process.th32ParentProcessID == ::GetCurrentProcessId())
+                if (process.th32ParentProcessID == ::GetCurrentProcessId()
+                    && !isWinesDesktopProcess(process))
                     children.push_back({static_cast<pid_t>(process.th32ProcessID), 'R'});
             });
     return children;
