@@ -93,14 +93,6 @@ std::vector<ChildProcess> listChildProcesses()
     return children;
 }
 
-std::vector<pid_t> childPids()
-{
-    std::vector<pid_t> pids;
-    for (const ChildProcess &child : listChildProcesses())
-        pids.push_back(child.pid);
-    return pids;
-}
-
 char processStateLetter(pid_t pid)
 {
     return stateLetter("/proc/" + std::to_string(pid) + "/stat");

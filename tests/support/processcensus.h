@@ -41,7 +41,13 @@ struct ChildProcess
 /// This process's children, zombies included (ppid in /proc/*/stat).
 std::vector<ChildProcess> listChildProcesses();
 /// The PIDs of listChildProcesses().
-std::vector<pid_t> childPids();
+inline std::vector<pid_t> childPids()
+{
+    std::vector<pid_t> pids;
+    for (const ChildProcess &child : listChildProcesses())
+        pids.push_back(child.pid);
+    return pids;
+}
 /// The state letter of any process, as in /proc/PID/stat ('R', 'S', 'T', 'Z',
 /// ...); 0 when there is no such process.
 char processStateLetter(pid_t pid);

@@ -130,14 +130,6 @@ std::vector<ChildProcess> listChildProcesses()
     return children;
 }
 
-std::vector<pid_t> childPids()
-{
-    std::vector<pid_t> pids;
-    for (const ChildProcess &child : listChildProcesses())
-        pids.push_back(child.pid);
-    return pids;
-}
-
 char processStateLetter(pid_t pid)
 {
     char state = 0;
