@@ -485,7 +485,9 @@ void tst_SharedChildProcess::stopEndsWithSigtermWhenThatSuffices()
 void tst_SharedChildProcess::stopEscalatesToSigkill()
 {
 #ifdef Q_OS_WIN
-    QSKIP("Windows has no SIGTERM to ignore: terminate() ends the child (TerminateProcess)");
+    QSKIP("Windows: terminate() is TerminateProcess(), which no child can ignore, so stop() "
+          "ends it at once and there is no SIGKILL step to see; "
+          "stopEndsWithSigtermWhenThatSuffices shows stop() there");
 #endif
     SharedChildProcess process;
     QSignalSpy spy(&process, &SharedChildProcess::finished);
@@ -503,7 +505,9 @@ void tst_SharedChildProcess::stopEscalatesToSigkill()
 void tst_SharedChildProcess::stopDeadlineHoldsWhileOwnerThreadIsBlocked()
 {
 #ifdef Q_OS_WIN
-    QSKIP("Windows has no SIGTERM to ignore: terminate() ends the child (TerminateProcess)");
+    QSKIP("Windows: terminate() is TerminateProcess(), which no child can ignore, so stop() "
+          "ends it at once and there is no SIGKILL step to see; "
+          "stopEndsWithSigtermWhenThatSuffices shows stop() there");
 #endif
     SharedChildProcess process;
     QVERIFY(startIgnoringSigterm(process));
