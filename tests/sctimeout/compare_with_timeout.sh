@@ -5,7 +5,8 @@
 # or "signal N" (a shell's $? would show both death by signal N and exit code
 # 128+N as 128+N). Rows with a deadline also check that sctimeout ended within
 # 0.5 s after it (times SCTEST_TIME_SCALE, which the sanitizer builds set:
-# an instrumented sctimeout takes longer to start and to exit).
+# an instrumented sctimeout takes longer to start and to exit); a row late
+# once is run again and fails only if late twice.
 # Usage: compare_with_timeout.sh SCTIMEOUT SCTEST_HELPER
 set -u
 sctimeout=$1
@@ -34,26 +35,34 @@ ending() {
 row() {
     local deadline=$1
     shift
-    local expected actual start end
+    local expected actual start end elapsed
     if [[ -n $pinned ]]; then
         expected=$pinned
     else
         expected=$(ending timeout "$@" </dev/null)
     fi
-    start=$(now)
-    actual=$(ending "$sctimeout" "$@" </dev/null)
-    end=$(now)
-    local elapsed
-    elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
-    local verdict=ok
-    if [[ $actual != "$expected" ]]; then
-        verdict="$actual, timeout gave $expected"
-    elif [[ $deadline != - ]] && ! awk -v e="$elapsed" -v d="$deadline" -v l="$lateness" 'BEGIN { exit !(e >= d - 0.01 && e <= d + l) }'; then
-        verdict="took ${elapsed}s for a ${deadline}s deadline"
-    fi
+    local verdict attempt late_before=
+    for attempt in 1 2; do
+        start=$(now)
+        actual=$(ending "$sctimeout" "$@" </dev/null)
+        end=$(now)
+        elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+        verdict=ok
+        if [[ $actual != "$expected" ]]; then
+            verdict="$actual, timeout gave $expected"
+        elif [[ $deadline != - ]] && ! awk -v e="$elapsed" -v d="$deadline" -v l="$lateness" 'BEGIN { exit !(e >= d - 0.01 && e <= d + l) }'; then
+            verdict="took ${elapsed}s for a ${deadline}s deadline"
+        fi
+        # A loaded machine (ctest runs other tests beside this one) has
+        # stalled one run for 1.6 s, while a late sctimeout is late each time.
+        [[ $verdict == took* && $attempt == 1 ]] || break
+        late_before=" (the first run took ${elapsed}s)"
+        printf 'LATE  %s  sctimeout %s: running it once more\n' "$verdict" "$*"
+    done
+    [[ $verdict == ok ]] || verdict+=$late_before
     if [[ $verdict == ok ]]; then
         passed=$((passed + 1))
-        printf 'PASS  %-10s %6.3fs  sctimeout %s\n' "$actual" "$elapsed" "$*"
+        printf 'PASS  %-10s %6.3fs  sctimeout %s%s\n' "$actual" "$elapsed" "$*" "$late_before"
     else
         failed=$((failed + 1))
         printf 'FAIL  %s  sctimeout %s\n' "$verdict" "$*"
