@@ -84,13 +84,21 @@ public:
     static ExitStatus exited(int code, ResourceUsage usage = {});
     /// The child was killed by signal number `signal`.
     static ExitStatus signaled(int signal, bool coreDumped = false, ResourceUsage usage = {});
+    /// An unhandled exception ended the child (Windows): `code` is its
+    /// NTSTATUS, from 0x80000000 to 0xCFFFFFFF (negative as an int), which
+    /// is also the process's exit code.
+    static ExitStatus unhandledException(int code, ResourceUsage usage = {});
 
     /// False for "no status yet".
     bool isValid() const noexcept;
     /// Exited normally with code 0.
     bool success() const noexcept;
-    /// Exited by itself rather than by a signal.
+    /// Exited by itself rather than by a signal. An unhandled exception
+    /// counts as exiting (Windows gives its code as the exit code); see crashed().
     bool exitedNormally() const noexcept;
+    /// Killed by a signal, or ended by an unhandled exception: what QProcess
+    /// calls a crash (CrashExit).
+    bool crashed() const noexcept;
     /// The exit code, or -1 unless the child exited normally.
     int exitCode() const noexcept;
     /// The signal that killed the child, or 0 unless it was killed by one.
@@ -104,7 +112,8 @@ public:
     /// nor destroyed.
     const ResourceUsage &resourceUsage() const noexcept;
 
-    /// "exit code 3", "killed by signal 9 (SIGKILL)", "no exit status".
+    /// "exit code 3", "killed by signal 9 (SIGKILL)", "unhandled exception
+    /// 0xC0000005", "no exit status".
     std::string toString() const;
 
     /// Same way of ending, code or signal, core dump and resource usage.

@@ -25,9 +25,11 @@ struct IsProcessExitStatus : std::false_type
 ///
 /// For code written for QProcess it also stands in for QProcess's exit code and
 /// exit status: it converts to int as QProcess::exitCode() reports (the exit
-/// code, or the signal number after a crash; 0 when invalid), so that a slot
-/// taking (int exitCode, ExitStatus) connects to SharedChildProcess::finished,
-/// and it compares equal to SharedChildProcess::NormalExit / CrashExit.
+/// code; the signal number after a signal killed the child; on Windows the
+/// exception's code after an unhandled exception; 0 when invalid), so that a
+/// slot taking (int exitCode, ExitStatus) connects to
+/// SharedChildProcess::finished, and it compares equal to
+/// SharedChildProcess::NormalExit / CrashExit.
 ///
 /// It holds no data of its own, only the core status's shared d-pointer: what
 /// it reports is read from that, so a new field goes into the core's
@@ -44,7 +46,7 @@ class SHAREDCHILD_EXPORT SharedChildExitStatus : public SharedChild::ExitStatus
     Q_PROPERTY(bool success READ success CONSTANT)
     /// exitedNormally(): exited by itself rather than by a signal.
     Q_PROPERTY(bool exitedNormally READ exitedNormally CONSTANT)
-    /// crashed(): killed by a signal.
+    /// crashed(): killed by a signal, or (Windows) ended by an unhandled exception.
     Q_PROPERTY(bool crashed READ crashed CONSTANT)
     /// exitCode(): the exit code, or -1 unless the child exited normally.
     Q_PROPERTY(int exitCode READ exitCode CONSTANT)
@@ -68,7 +70,8 @@ public:
     SharedChildExitStatus(
             const SharedChild::ExitStatus &status) noexcept; // NOLINT(google-explicit-constructor)
 
-    /// Killed by a signal (QProcess's CrashExit).
+    /// Killed by a signal, or (Windows) ended by an unhandled exception:
+    /// QProcess's CrashExit.
     bool crashed() const noexcept;
     /// QProcess::exitCode()'s meaning; see the class comment.
     operator int() const noexcept; // NOLINT(google-explicit-constructor)

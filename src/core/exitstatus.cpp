@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include <sharedchild/exitstatus.h>
 
+#include <cstdio>
+
 namespace SharedChild {
 
 struct ExitStatus::Data
 {
-    enum class Kind : std::uint8_t { Exited, Signaled };
+    enum class Kind : std::uint8_t { Exited, Signaled, UnhandledException };
 
     Kind kind;
     bool coreDumped;
-    int value; // the exit code or the signal number
+    int value; // the exit code, the signal number or the exception's code
     ResourceUsage usage;
 };
 
@@ -36,6 +38,14 @@ ExitStatus ExitStatus::signaled(int signal, bool coreDumped, ResourceUsage usage
     return status;
 }
 
+ExitStatus ExitStatus::unhandledException(int code, ResourceUsage usage)
+{
+    ExitStatus status;
+    status.d = std::make_shared<const Data>(
+            Data{Data::Kind::UnhandledException, false, code, std::move(usage)});
+    return status;
+}
+
 bool ExitStatus::isValid() const noexcept
 {
     return d != nullptr;
@@ -43,12 +53,17 @@ bool ExitStatus::isValid() const noexcept
 
 bool ExitStatus::success() const noexcept
 {
-    return exitedNormally() && d->value == 0;
+    return d && d->kind == Data::Kind::Exited && d->value == 0;
 }
 
 bool ExitStatus::exitedNormally() const noexcept
 {
-    return d && d->kind == Data::Kind::Exited;
+    return d && d->kind != Data::Kind::Signaled;
+}
+
+bool ExitStatus::crashed() const noexcept
+{
+    return d && d->kind != Data::Kind::Exited;
 }
 
 int ExitStatus::exitCode() const noexcept
@@ -80,6 +95,11 @@ std::string ExitStatus::toString() const
         return "no exit status";
     if (d->kind == Data::Kind::Exited)
         return "exit code " + std::to_string(d->value);
+    if (d->kind == Data::Kind::UnhandledException) {
+        char code[11];
+        std::snprintf(code, sizeof code, "0x%08X", static_cast<unsigned>(d->value));
+        return std::string("unhandled exception ") + code;
+    }
     std::string text = "killed by signal " + std::to_string(d->value);
     if (const std::string name = signalName(d->value); !name.empty())
         text += " (" + name + ")";

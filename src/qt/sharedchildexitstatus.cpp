@@ -9,7 +9,7 @@ SharedChildExitStatus::SharedChildExitStatus(const SharedChild::ExitStatus &stat
 
 bool SharedChildExitStatus::crashed() const noexcept
 {
-    return isValid() && !exitedNormally();
+    return ExitStatus::crashed();
 }
 
 SharedChildExitStatus::operator int() const noexcept

@@ -102,3 +102,13 @@ TEST(Basics, ExitCodeNineAndSigkillAreToldApart)
     EXPECT_FALSE(ExitStatus().isValid());
     EXPECT_EQ(ExitStatus().toString(), "no exit status");
 }
+
+// A segmentation fault on POSIX, an access violation on Windows (whose exact
+// status tests/core/windows_test.cpp checks): a crash on every OS.
+TEST(Basics, ACrashingChildReadsAsCrashed)
+{
+    const ExitStatus status = Child::spawn(helper({"crash"}))->wait();
+    EXPECT_TRUE(status.crashed()) << status.toString();
+    EXPECT_FALSE(status.success());
+    EXPECT_FALSE(Child::spawn(helper({"exit", "3"}))->wait().crashed());
+}

@@ -91,6 +91,34 @@ TEST(ValueTypes, ExitStatusCopiesAndComparesLikeAValue)
     EXPECT_FALSE(copy.isValid()); // NOLINT(bugprone-use-after-move): documented state
 }
 
+TEST(ValueTypes, ExitStatusTellsExitsSignalsAndExceptionsApart)
+{
+    const ExitStatus exited = ExitStatus::exited(3);
+    EXPECT_TRUE(exited.exitedNormally());
+    EXPECT_FALSE(exited.crashed());
+    EXPECT_FALSE(ExitStatus().crashed());
+
+    const ExitStatus signaled = ExitStatus::signaled(11);
+    EXPECT_FALSE(signaled.exitedNormally());
+    EXPECT_TRUE(signaled.crashed());
+    EXPECT_EQ(signaled.exitCode(), -1);
+
+    // 0xC0000005, an access violation, as Windows gives it for an int.
+    constexpr int accessViolation = -1073741819;
+    const ExitStatus exception = ExitStatus::unhandledException(accessViolation);
+    EXPECT_TRUE(exception.isValid());
+    EXPECT_TRUE(exception.crashed());
+    EXPECT_TRUE(exception.exitedNormally());
+    EXPECT_FALSE(exception.success());
+    EXPECT_EQ(exception.exitCode(), accessViolation);
+    EXPECT_EQ(exception.signalNumber(), 0);
+    EXPECT_FALSE(exception.coreDumped());
+    EXPECT_EQ(exception.toString(), "unhandled exception 0xC0000005");
+    EXPECT_NE(exception, ExitStatus::exited(accessViolation));
+    EXPECT_EQ(exception, ExitStatus::unhandledException(accessViolation));
+    EXPECT_FALSE(ExitStatus::unhandledException(0).success());
+}
+
 TEST(ValueTypes, StdioKindsPathsAndDescriptors)
 {
     EXPECT_EQ(Stdio::inherit().kind(), Stdio::Kind::Inherit);

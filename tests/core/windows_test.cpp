@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // What only the Windows backend does: kill() and terminate() through
-// TerminateProcess() and how their status reads, sendSignal()'s mapping,
-// adoption by handle, the PATHEXT lookup, the sorted environment block and
-// the limits of a Windows command line.
+// TerminateProcess() and how their status reads, how a crash reads,
+// sendSignal()'s mapping, adoption by handle, the PATHEXT lookup, the sorted
+// environment block and the limits of a Windows command line.
 
 #include "testsupport.h"
 
@@ -92,6 +92,34 @@ TEST(Windows, TheExitCodeOfATerminationIsNoSignalByItself)
     const ExitStatus foreign = child->wait();
     EXPECT_TRUE(foreign.exitedNormally());
     EXPECT_EQ(foreign.exitCode(), 9);
+}
+
+TEST(Windows, AnUnhandledExceptionIsACrash)
+{
+    const ExitStatus crashed = Child::spawn(helper({"crash"}))->wait();
+    EXPECT_EQ(
+            crashed,
+            ExitStatus::unhandledException(static_cast<int>(0xC0000005u), crashed.resourceUsage()));
+    EXPECT_TRUE(crashed.crashed());
+    EXPECT_EQ(crashed.toString(), "unhandled exception 0xC0000005");
+
+    // The codes QProcess counts as crashes too: NTSTATUS warnings and errors,
+    // 0x80000000 up to 0xCFFFFFFF, whether an exception or exit() gave them.
+    const auto exitWith = [](unsigned code) {
+        return Child::spawn(helper({"exit", std::to_string(static_cast<int>(code))}))->wait();
+    };
+    for (const unsigned code : {0x80000000u, 0x80000003u, 0xCFFFFFFFu}) {
+        SCOPED_TRACE(code);
+        const ExitStatus status = exitWith(code);
+        EXPECT_TRUE(status.crashed()) << status.toString();
+        EXPECT_EQ(status.exitCode(), static_cast<int>(code));
+    }
+    for (const unsigned code : {0x7FFFFFFFu, 0xD0000000u, 0xFFFFFFFFu}) {
+        SCOPED_TRACE(code);
+        const ExitStatus status = exitWith(code);
+        EXPECT_FALSE(status.crashed()) << status.toString();
+        EXPECT_EQ(status, ExitStatus::exited(static_cast<int>(code), status.resourceUsage()));
+    }
 }
 
 TEST(Windows, OtherSignalsAreRefused)

@@ -3,6 +3,8 @@
 //
 //   exit N           exit with code N
 //   raise SIG        kill itself with signal SIG                          (POSIX only)
+//   crash            crash: SIGSEGV on POSIX, on Windows an unhandled access
+//                    violation (exit code 0xC0000005)
 //   sleep SECONDS    sleep (fractions allowed), then exit 0
 //   exit-after S N   sleep S seconds, then exit with code N
 //   ignore-term S    ignore SIGTERM, then sleep S seconds                 (POSIX only)
@@ -89,6 +91,13 @@ void closeStream(int fd)
 {
     ::_close(fd);
 }
+[[noreturn]] void crash()
+{
+    // No error dialog: the exception ends the process at once.
+    ::SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+    ::RaiseException(EXCEPTION_ACCESS_VIOLATION, EXCEPTION_NONCONTINUABLE, 0, nullptr);
+    std::abort();
+}
 #else
 using ByteCount = ssize_t;
 ByteCount readSome(int fd, char *buffer, std::size_t size)
@@ -102,6 +111,12 @@ ByteCount writeSome(int fd, const char *buffer, std::size_t size)
 void closeStream(int fd)
 {
     ::close(fd);
+}
+[[noreturn]] void crash()
+{
+    std::signal(SIGSEGV, SIG_DFL);
+    std::raise(SIGSEGV);
+    std::abort();
 }
 #endif
 
@@ -382,6 +397,11 @@ int main(int argc, char **argv)
         markReady(ready);
         sleepSeconds(std::atof(value));
         return 0;
+    }
+    if (mode == "crash") {
+        markReady(ready);
+        std::fflush(stdout);
+        crash();
     }
     if (mode == "echo") {
         markReady(ready);

@@ -215,6 +215,7 @@ private Q_SLOTS:
     void thousandConcurrentChildren();
     // 9.
     void coexistsWithQProcess();
+    void aCrashReadsAsQProcessReadsIt();
 };
 
 void tst_SharedChildProcess::initTestCase()
@@ -789,6 +790,36 @@ void tst_SharedChildProcess::coexistsWithQProcess()
         QVERIFY(ours[static_cast<std::size_t>(i)]->waitForFinished(10000));
         QCOMPARE(ours[static_cast<std::size_t>(i)]->exitStatus().exitCode(), 50 + i);
     }
+}
+
+// A segmentation fault on POSIX, an access violation on Windows: the same
+// child through QProcess and through SharedChildProcess must read the same.
+void tst_SharedChildProcess::aCrashReadsAsQProcessReadsIt()
+{
+#if defined(__SANITIZE_THREAD__)
+    QSKIP("QProcess cannot run under ThreadSanitizer (vfork-style clone in Qt 6.4)");
+#endif
+    const QStringList crash{QStringLiteral("crash")};
+    QProcess qprocess;
+    qprocess.start(helper, crash);
+    QVERIFY(qprocess.waitForFinished(30000));
+    QCOMPARE(qprocess.exitStatus(), QProcess::CrashExit);
+
+    SharedChildProcess process;
+    configure(process, crash);
+    QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
+    QSignalSpy finished(&process, &SharedChildProcess::finished);
+    QVERIFY(process.start());
+    QVERIFY(process.waitForFinished(30000));
+    QVERIFY(process.exitStatus() == SharedChildProcess::CrashExit);
+    QVERIFY(process.exitStatus().crashed());
+    QCOMPARE(process.exitCode(), qprocess.exitCode());
+    QCOMPARE(process.error(), SharedChildProcess::Crashed);
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(1).value<SharedChildProcess::ExitStatus>(),
+             SharedChildProcess::CrashExit);
+    QCOMPARE(SharedChildProcess::execute(helper, crash), QProcess::execute(helper, crash));
 }
 
 QTEST_GUILESS_MAIN(tst_SharedChildProcess)

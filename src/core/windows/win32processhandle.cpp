@@ -147,7 +147,12 @@ private:
         const ResourceUsage usage = resourceUsage();
         if (m_terminatedBy && code == terminatedExitCode)
             return ExitStatus::signaled(*m_terminatedBy, false, usage);
-        // NTSTATUS codes of crashes (0xC0000005, ...) come out negative.
+        // NTSTATUS warnings and errors (0x80000003 a breakpoint, 0xC0000005
+        // an access violation) end a process that does not handle them;
+        // from 0xD0000000 on the codes are no longer the system's. QProcess
+        // draws the same line for CrashExit.
+        if (code >= 0x80000000 && code < 0xD0000000)
+            return ExitStatus::unhandledException(static_cast<int>(code), usage);
         return ExitStatus::exited(static_cast<int>(code), usage);
     }
 
