@@ -5,6 +5,14 @@
 //   raise SIG        kill itself with signal SIG                          (POSIX only)
 //   crash            crash: SIGSEGV on POSIX, on Windows an unhandled access
 //                    violation (exit code 0xC0000005)
+//   steps STEP...    run the steps in order, then exit 0:
+//                      out=TEXT  write TEXT and a newline to stdout
+//                      err=TEXT  write TEXT and a newline to stderr
+//                      read      read a line from stdin (exit 5 at its end)
+//                      sleep=S   sleep S seconds
+//                      stop      stop itself with SIGSTOP              (POSIX only)
+//                      die       die as a killed child does: SIGKILL on POSIX,
+//                                on Windows as `crash` (both read as crashes)
 //   sleep SECONDS    sleep (fractions allowed), then exit 0
 //   exit-after S N   sleep S seconds, then exit with code N
 //   ignore-term S    ignore SIGTERM, then sleep S seconds                 (POSIX only)
@@ -98,6 +106,15 @@ void closeStream(int fd)
     ::RaiseException(EXCEPTION_ACCESS_VIOLATION, EXCEPTION_NONCONTINUABLE, 0, nullptr);
     std::abort();
 }
+// Windows has no way to be killed that reads as a crash but an exception.
+[[noreturn]] void dieAsKilled()
+{
+    crash();
+}
+bool stopSelf()
+{
+    return false;
+}
 #else
 using ByteCount = ssize_t;
 ByteCount readSome(int fd, char *buffer, std::size_t size)
@@ -117,6 +134,15 @@ void closeStream(int fd)
     std::signal(SIGSEGV, SIG_DFL);
     std::raise(SIGSEGV);
     std::abort();
+}
+[[noreturn]] void dieAsKilled()
+{
+    std::raise(SIGKILL);
+    std::abort();
+}
+bool stopSelf()
+{
+    return std::raise(SIGSTOP) == 0;
 }
 #endif
 
@@ -273,6 +299,31 @@ extern "C" __attribute__((visibility("default"), used)) const char *__asan_defau
 }
 #endif
 
+// Runs `steps STEP...` (see the usage above); returns the exit code.
+int runSteps(int first, int argc, char **argv)
+{
+    for (int arg = first; arg < argc; ++arg) {
+        const std::string step = argv[arg];
+        const auto text = [&step] { return step.substr(step.find('=') + 1); };
+        if (step.rfind("out=", 0) == 0) {
+            std::cout << text() << std::endl;
+        } else if (step.rfind("err=", 0) == 0) {
+            std::cerr << text() << std::endl;
+        } else if (step == "read") {
+            std::string line;
+            if (!std::getline(std::cin, line))
+                return 5;
+        } else if (step.rfind("sleep=", 0) == 0) {
+            sleepSeconds(std::atof(text().c_str()));
+        } else if (step == "die") {
+            dieAsKilled();
+        } else if (step != "stop" || !stopSelf()) {
+            return usage();
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
 #ifdef _WIN32
@@ -397,6 +448,10 @@ int main(int argc, char **argv)
         markReady(ready);
         sleepSeconds(std::atof(value));
         return 0;
+    }
+    if (mode == "steps") {
+        markReady(ready);
+        return runSteps(arg + 1, argc, argv);
     }
     if (mode == "crash") {
         markReady(ready);
