@@ -8,6 +8,8 @@
 
 #include <sharedchild/child.h>
 
+#include "processcensus.h"
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -161,11 +163,6 @@ constexpr char pathListSeparator = ';';
 #else
 constexpr char pathListSeparator = ':';
 #endif
-
-/// Whether the tests run under Wine, where every spawn costs tens of
-/// milliseconds (one wineserver serves them all) and far more on a loaded
-/// machine: tests that start children by the hundred start fewer there.
-bool runsUnderWine();
 
 /// Child::spawn(), except that under Wine a spawn that fails with
 /// ERROR_INTERNAL_ERROR (Windows error 1359) is tried again, up to five times

@@ -170,11 +170,6 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
-bool runsUnderWine()
-{
-    return false;
-}
-
 std::shared_ptr<SharedChild::Child>
 spawnRetryingWineInternalError(const SharedChild::Command &command)
 {

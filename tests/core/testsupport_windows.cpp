@@ -181,12 +181,6 @@ std::string TempDir::placeHelper(const std::string &name) const
     return path;
 }
 
-bool runsUnderWine()
-{
-    // Wine's ntdll exports wine_get_version(); Windows' does not.
-    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
-}
-
 std::shared_ptr<SharedChild::Child>
 spawnRetryingWineInternalError(const SharedChild::Command &command)
 {

@@ -5,6 +5,8 @@
 // WaitForMultipleObjects()), with the test helper as the child.
 #include <sharedchild/sharedchildprocess.h>
 
+#include "processcensus.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -279,22 +281,38 @@ private slots:
         QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
     }
 
-    void missingWorkingDirectory()
+    // A start that cannot be done is a failed start that names the program
+    // and the reason, as on Linux, and leaves no child: a missing working
+    // directory, and kill on parent death, which the core refuses on Windows
+    // (ENOTSUP).
+    void failedStartSaysWhy_data()
     {
+        QTest::addColumn<bool>("killOnParentDeath");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("missing working directory")
+                << false << QStringLiteral("no-such-dir-sharedchild");
+        QTest::newRow("kill on parent death")
+                << true << QStringLiteral("kill on parent death is not supported");
+    }
+    void failedStartSaysWhy()
+    {
+        QFETCH(bool, killOnParentDeath);
+        QFETCH(QString, reason);
         SharedChildProcess process;
         QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
-        const QString missing = QDir::temp().filePath(QStringLiteral("no-such-dir-sharedchild"));
-        process.setWorkingDirectory(missing);
-        process.start(helper, {QStringLiteral("exit"), QStringLiteral("0")});
+        if (killOnParentDeath)
+            process.setKillOnParentDeath(true);
+        else
+            process.setWorkingDirectory(QDir::temp().filePath(reason));
+        process.start(helper, {QStringLiteral("sleep"), QStringLiteral("60")});
         QVERIFY(!process.waitForStarted(longWait));
         QCOMPARE(errors.size(), 1);
         QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
         QCOMPARE(process.state(), SharedChildProcess::NotRunning);
-        // Names the program and the directory, as on Linux.
         QVERIFY2(process.errorString().contains(QStringLiteral("sctest-helper"))
-                         && process.errorString().contains(
-                                 QStringLiteral("no-such-dir-sharedchild")),
+                         && process.errorString().contains(reason),
                  qPrintable(process.errorString()));
+        QCOMPARE(SharedChildTest::childPids().size(), std::size_t(0));
     }
 
     // What Windows lacks is an error at run time, never a crash or a hang: a

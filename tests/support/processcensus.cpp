@@ -79,6 +79,11 @@ std::string ProcessCensus::toString() const
     return text;
 }
 
+bool runsUnderWine()
+{
+    return false;
+}
+
 std::vector<ChildProcess> listChildProcesses()
 {
     std::vector<ChildProcess> children;

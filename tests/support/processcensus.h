@@ -48,6 +48,11 @@ inline std::vector<pid_t> childPids()
         pids.push_back(child.pid);
     return pids;
 }
+/// Whether this is Wine rather than Windows (false on POSIX). Wine starts
+/// processes of its own, reports less about a process that has exited, and
+/// takes tens of milliseconds per spawn (far more on a loaded machine), so
+/// tests that start children by the hundred start fewer there.
+bool runsUnderWine();
 /// The state letter of any process, as in /proc/PID/stat ('R', 'S', 'T', 'Z',
 /// ...); 0 when there is no such process.
 char processStateLetter(pid_t pid);

@@ -117,6 +117,12 @@ bool isWinesDesktopProcess(const PROCESSENTRY32W &process)
 
 } // namespace
 
+bool runsUnderWine()
+{
+    // Wine's ntdll exports wine_get_version(); Windows' does not.
+    return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+}
+
 std::vector<ChildProcess> listChildProcesses()
 {
     std::vector<ChildProcess> children;
