@@ -285,20 +285,6 @@ int burn(int milliseconds, long long mebibytes)
     return 0;
 }
 
-} // namespace
-
-#if defined(__SANITIZE_ADDRESS__)
-// The tests signal this program at any moment, SIGCONT included. LeakSanitizer's
-// check at exit stops the process with ptrace, and a SIGCONT arriving just then
-// cancels that stop: the check then waits for ever. The helper's own leaks are
-// of no interest, so it runs without the check (scripts/test-sanitizers leaves
-// ASAN_OPTIONS's detect_leaks alone, so that this default holds).
-extern "C" __attribute__((visibility("default"), used)) const char *__asan_default_options()
-{
-    return "detect_leaks=0";
-}
-#endif
-
 // Runs `steps STEP...` (see the usage above); returns the exit code.
 int runSteps(int first, int argc, char **argv)
 {
@@ -323,6 +309,20 @@ int runSteps(int first, int argc, char **argv)
     }
     return 0;
 }
+
+} // namespace
+
+#if defined(__SANITIZE_ADDRESS__)
+// The tests signal this program at any moment, SIGCONT included. LeakSanitizer's
+// check at exit stops the process with ptrace, and a SIGCONT arriving just then
+// cancels that stop: the check then waits for ever. The helper's own leaks are
+// of no interest, so it runs without the check (scripts/test-sanitizers leaves
+// ASAN_OPTIONS's detect_leaks alone, so that this default holds).
+extern "C" __attribute__((visibility("default"), used)) const char *__asan_default_options()
+{
+    return "detect_leaks=0";
+}
+#endif
 
 int main(int argc, char **argv)
 {
