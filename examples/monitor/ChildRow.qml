@@ -90,7 +90,7 @@ Rectangle {
             text: row.status?.valid ? row.status.text : "—"
             color: !row.status?.valid ? Theme.muted
                  : row.status.success ? Theme.success
-                 : row.status.exitedNormally ? Theme.failure : Theme.signalled
+                 : row.status.crashed ? Theme.signalled : Theme.failure
             elide: Text.ElideRight
             Layout.preferredWidth: Theme.statusWidth
         }

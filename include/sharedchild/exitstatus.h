@@ -97,7 +97,8 @@ public:
     /// counts as exiting (Windows gives its code as the exit code); see crashed().
     bool exitedNormally() const noexcept;
     /// Killed by a signal, or ended by an unhandled exception: what QProcess
-    /// calls a crash (CrashExit).
+    /// calls a crash (CrashExit), except that QProcess on Windows also counts
+    /// exit code 0xF291, which here is a crash only when kill() gave it.
     bool crashed() const noexcept;
     /// The exit code, or -1 unless the child exited normally.
     int exitCode() const noexcept;

@@ -89,7 +89,8 @@ public:
     /// values, then ours.
     enum ProcessError {
         FailedToStart, ///< the program could not be started; see errorString()
-        Crashed, ///< the child died by a signal (also after kill())
+        Crashed, ///< the child crashed: died by a signal (also after kill()), or on
+                 ///< Windows ended by an unhandled exception
         Timedout, ///< a waitFor*() call in the object's thread timed out
         ReadError, ///< reading a pipe failed
         WriteError, ///< writing to the child's stdin failed (it closed it)
@@ -137,8 +138,9 @@ public:
     /// How the last run ended, as QProcess tells it. exitStatus() returns our
     /// SharedChildExitStatus, which compares equal to these values.
     enum ExitStatus {
-        NormalExit, ///< the child exited by itself (or no run has finished)
-        CrashExit, ///< the child was killed by a signal
+        NormalExit, ///< the child exited by itself, not crashed (or no run has finished)
+        CrashExit, ///< the child was killed by a signal, or on Windows ended by an
+                   ///< unhandled exception (SharedChildExitStatus::crashed())
     };
     Q_ENUM(ExitStatus)
 

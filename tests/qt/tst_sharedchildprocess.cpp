@@ -216,6 +216,7 @@ private Q_SLOTS:
     // 9.
     void coexistsWithQProcess();
     void aCrashReadsAsQProcessReadsIt();
+    void anUnhandledExceptionReadsAsACrash();
 };
 
 void tst_SharedChildProcess::initTestCase()
@@ -820,6 +821,28 @@ void tst_SharedChildProcess::aCrashReadsAsQProcessReadsIt()
     QCOMPARE(finished.at(0).at(1).value<SharedChildProcess::ExitStatus>(),
              SharedChildProcess::CrashExit);
     QCOMPARE(SharedChildProcess::execute(helper, crash), QProcess::execute(helper, crash));
+}
+
+// The status Windows gives a child that an access violation ended, read the
+// ways Qt and QML code read it (the value itself is the same on every OS).
+void tst_SharedChildProcess::anUnhandledExceptionReadsAsACrash()
+{
+    constexpr int accessViolation = static_cast<int>(0xC0000005u);
+    const SharedChildExitStatus status
+            = SharedChild::ExitStatus::unhandledException(accessViolation);
+    QVERIFY(status.crashed());
+    QVERIFY(status == SharedChildProcess::CrashExit);
+    QCOMPARE(SharedChildProcess::ExitStatus(status), SharedChildProcess::CrashExit);
+    QCOMPARE(static_cast<int>(status), accessViolation); // QProcess::exitCode() there
+    QCOMPARE(status.text(), QStringLiteral("unhandled exception 0xC0000005"));
+    const QVariant asQmlReadsIt = QVariant::fromValue(status);
+    const QMetaObject &meta = SharedChildExitStatus::staticMetaObject;
+    const auto property = [&](const char *name) {
+        return meta.property(meta.indexOfProperty(name)).readOnGadget(asQmlReadsIt.constData());
+    };
+    QCOMPARE(property("crashed").toBool(), true);
+    QCOMPARE(property("exitCode").toInt(), accessViolation);
+    QCOMPARE(property("signalNumber").toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_SharedChildProcess)

@@ -19,8 +19,10 @@ constexpr unsigned long terminatedExitCode = 0xF291;
 /// Windows has no signals. A child that this object ended with
 /// TerminateProcess() on behalf of kill() / terminate() / sendSignal(9 or 15)
 /// and whose exit code is terminatedExitCode reports
-/// ExitStatus::signaled(9 or 15): the documented mapping of child.h. Every
-/// other exit, TerminateProcess() by anyone else included, reports its exit code.
+/// ExitStatus::signaled(9 or 15): the documented mapping of child.h. An exit
+/// code from 0x80000000 to 0xCFFFFFFF (an NTSTATUS warning or error: an
+/// unhandled exception) reports ExitStatus::unhandledException(). Every other
+/// exit, TerminateProcess() by anyone else included, reports its exit code.
 std::unique_ptr<ProcessHandle> makeWin32ProcessHandle(void *process, unsigned long pid);
 
 } // namespace SharedChild::Detail
