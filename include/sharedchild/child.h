@@ -163,10 +163,13 @@ public:
 
     /// The signal numbers of SIGKILL and SIGTERM, which POSIX fixes at 9 and
     /// 15 and which sendSignal() and killProcessGroup() accept on every OS
-    /// (Windows has no SIGKILL constant of its own).
-    static constexpr int killSignal = 9;
-    /// See killSignal.
-    static constexpr int terminateSignal = 15;
+    /// (Windows has no SIGKILL constant of its own). Enumerators rather than
+    /// static members, so that no program needs a symbol for them: a Windows
+    /// DLL would not export one.
+    enum : int {
+        killSignal = 9, ///< SIGKILL
+        terminateSignal = 15 ///< SIGTERM
+    };
 
     /// Sends `signal` to the child's whole process group (the child and its
     /// descendants that stayed in the group). Only for a child started with

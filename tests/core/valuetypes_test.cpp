@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The value types behind their d-pointers (Command, Stdio, ExitStatus,
 // ResourceUsage): defaults, copies, moves and equality behave as plain
-// values, and moving never throws.
+// values, and moving never throws. Also Child's signal numbers.
 
+#include <sharedchild/child.h>
 #include <sharedchild/command.h>
 #include <sharedchild/exitstatus.h>
 #include <sharedchild/stdio.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <type_traits>
 #include <utility>
@@ -182,4 +184,16 @@ TEST(ValueTypes, AMovedFromCommandReadsAsEmptyAndTakesNewSettings)
     original = target;
     EXPECT_EQ(original.program(), "prog");
     // NOLINTEND(bugprone-use-after-move)
+}
+
+// A program may bind the signal numbers to a reference, as EXPECT_EQ and
+// std::max do. That must need no symbol from the library: a Windows DLL does
+// not export a class's inline static members, so static constexpr members
+// failed to link there (found by the mingw build of ParentDeath.*).
+TEST(ValueTypes, SignalNumbersLinkWhenBoundToAReference)
+{
+    const int &kill = Child::killSignal;
+    EXPECT_EQ(kill, 9);
+    EXPECT_EQ(Child::terminateSignal, 15);
+    EXPECT_EQ(std::max<int>(Child::killSignal, Child::terminateSignal), 15);
 }
