@@ -96,10 +96,14 @@ public:
     /// Sets newProcessGroup() (default: false).
     Command &setNewProcessGroup(bool enabled);
 
-    /// Linux: the child gets SIGKILL when this process dies (PR_SET_PDEATHSIG).
-    /// Such children are started from a long-lived thread of the library, since
-    /// the kernel ties the signal to the thread that spawned the child. Spawning
-    /// throws ENOTSUP where the OS has no such mechanism.
+    /// The child is killed when this process dies, however it dies; the
+    /// child's own children are not. Linux: SIGKILL (PR_SET_PDEATHSIG); such
+    /// children are started from a long-lived thread of the library, since the
+    /// kernel ties the signal to the thread that spawned the child. Windows: a
+    /// job object of this process that ends its processes when the process
+    /// ends (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE); the child starts suspended
+    /// and runs once it is in the job. Spawning throws ENOTSUP where the OS has
+    /// no such mechanism.
     bool killOnParentDeath() const noexcept;
     /// Sets killOnParentDeath() (default: false).
     Command &setKillOnParentDeath(bool enabled);

@@ -66,7 +66,7 @@ class SHAREDCHILD_EXPORT SharedChildProcess : public QIODevice
     /// Whether the child leads a new process group; see newProcessGroup().
     Q_PROPERTY(bool newProcessGroup READ newProcessGroup WRITE setNewProcessGroup NOTIFY
                        newProcessGroupChanged)
-    /// Whether the child gets SIGKILL when this process dies; see killOnParentDeath().
+    /// Whether the child is killed when this process dies; see killOnParentDeath().
     Q_PROPERTY(bool killOnParentDeath READ killOnParentDeath WRITE setKillOnParentDeath NOTIFY
                        killOnParentDeathChanged)
     /// Whether stops and continues of the child are reported; see watchStops().
@@ -278,8 +278,9 @@ public:
     /// Sets newProcessGroup() for the next start().
     /// \ownerthread
     void setNewProcessGroup(bool enabled);
-    /// Linux: the child gets SIGKILL when this process dies, whichever thread
-    /// started it (see SharedChild::Command::setKillOnParentDeath()).
+    /// The child is killed when this process dies, whichever thread started
+    /// it (Linux: SIGKILL; Windows: a job object; see
+    /// SharedChild::Command::setKillOnParentDeath()).
     /// \ownerthread
     bool killOnParentDeath() const;
     /// Sets killOnParentDeath() for the next start().

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Command::setKillOnParentDeath(): the child survives the exit of the thread
-// that spawned it, and dies with the process.
+// that spawned it, and dies with the process; its own children do not (Linux:
+// PR_SET_PDEATHSIG; Windows: a job object that ends its processes with us).
 
 #include "testsupport.h"
 
@@ -8,31 +9,68 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <string>
 #include <system_error>
 
 using namespace SharedChild;
 using namespace SharedChildTest;
 
+namespace {
+
+bool isAlive(std::int64_t pid)
+{
+    const char state = processState(static_cast<pid_t>(pid));
+    return state != 0 && state != 'Z' && state != 'X';
+}
+
+// The PID that pdeath_parent wrote to `report`, once it has written it.
+std::int64_t reportedPid(const std::string &report)
+{
+    if (!pollUntil([&] { return readFile(report).find("thread-ended") != std::string::npos; }))
+        return 0;
+    return std::stoll(readFile(report));
+}
+
+} // namespace
+
 TEST(ParentDeath, ChildSurvivesTheSpawningThreadAndDiesWithTheProcess)
 {
     const TempDir dir;
     const std::string report = dir.file("report");
     auto parent = Child::spawn(Command(SCTEST_PDEATH_PARENT, {report}));
-    ASSERT_TRUE(
-            pollUntil([&] { return readFile(report).find("thread-ended") != std::string::npos; }));
-    const pid_t grandchild = std::stoi(readFile(report));
+    const std::int64_t grandchild = reportedPid(report);
     ASSERT_GT(grandchild, 0);
-    auto alive = [grandchild] {
-        const char state = processState(grandchild);
-        return state != 0 && state != 'Z' && state != 'X';
-    };
-    EXPECT_TRUE(alive()); // the spawning thread is gone, the child is not
+    const ScopeExit cleanup([&] {
+        if (isAlive(grandchild))
+            killBehindTheLibrarysBack(grandchild);
+    });
+    EXPECT_TRUE(isAlive(grandchild)); // the spawning thread is gone, the child is not
 
     parent->kill();
-    EXPECT_EQ(parent->wait().signalNumber(), SIGKILL);
-    EXPECT_TRUE(pollUntil([&] { return !alive(); })) << "the child outlived its parent";
+    EXPECT_EQ(parent->wait().signalNumber(), Child::killSignal);
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(grandchild); })) << "the child outlived its parent";
+}
+
+// Only the child itself is tied to its parent's life: a process it starts
+// lives on (on Windows the job lets the child's children break away).
+TEST(ParentDeath, TheChildsOwnChildrenAreNotKilled)
+{
+    const TempDir dir;
+    const std::string report = dir.file("report");
+    auto parent = Child::spawn(Command(SCTEST_PDEATH_PARENT, {report, "chain"}));
+    const std::int64_t child = reportedPid(report);
+    ASSERT_GT(child, 0);
+    const std::int64_t childsChild = reportedPid(report + ".chained");
+    ASSERT_GT(childsChild, 0);
+    const ScopeExit cleanup([&] {
+        if (isAlive(childsChild))
+            killBehindTheLibrarysBack(childsChild);
+    });
+
+    parent->kill();
+    parent->wait();
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(child); })) << "the child outlived its parent";
+    EXPECT_TRUE(isAlive(childsChild)) << "the child's own child was killed too";
 }
 
 // Such children are started by the library's spawner thread, which hands a

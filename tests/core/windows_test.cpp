@@ -164,12 +164,6 @@ TEST(Windows, PosixOnlyFeaturesSayNotSupported)
     ASSERT_TRUE(groupError.has_value());
     EXPECT_EQ(groupError->code(), errnoCode(ENOTSUP)) << groupError->what();
 
-    const auto deathError = systemErrorFrom([] {
-        Child::spawn(helper({"exit", "0"}).setKillOnParentDeath(true));
-    });
-    ASSERT_TRUE(deathError.has_value());
-    EXPECT_EQ(deathError->code(), errnoCode(ENOTSUP)) << deathError->what();
-
     const auto adoptError = systemErrorFrom([&] { Child::adopt(leader->id()); });
     ASSERT_TRUE(adoptError.has_value());
     EXPECT_EQ(adoptError->code(), errnoCode(ENOTSUP)) << adoptError->what();

@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -283,28 +284,28 @@ private slots:
 
     // A start that cannot be done is a failed start that names the program
     // and the reason, as on Linux, and leaves no child: a missing working
-    // directory, and kill on parent death, which the core refuses on Windows
-    // (ENOTSUP).
+    // directory, and a missing program.
     void failedStartSaysWhy_data()
     {
-        QTest::addColumn<bool>("killOnParentDeath");
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QString>("workingDirectory");
         QTest::addColumn<QString>("reason");
+        const QString missingDirectory = QDir::temp().filePath("no-such-dir-sharedchild");
         QTest::newRow("missing working directory")
-                << false << QStringLiteral("no-such-dir-sharedchild");
-        QTest::newRow("kill on parent death")
-                << true << QStringLiteral("kill on parent death is not supported");
+                << helper << missingDirectory << QStringLiteral("no-such-dir-sharedchild");
+        const QString missingProgram = QFileInfo(helper).dir().filePath("no-such-sctest-helper");
+        QTest::newRow("missing program")
+                << missingProgram << QString() << QStringLiteral("no-such-sctest-helper");
     }
     void failedStartSaysWhy()
     {
-        QFETCH(bool, killOnParentDeath);
+        QFETCH(QString, program);
+        QFETCH(QString, workingDirectory);
         QFETCH(QString, reason);
         SharedChildProcess process;
         QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
-        if (killOnParentDeath)
-            process.setKillOnParentDeath(true);
-        else
-            process.setWorkingDirectory(QDir::temp().filePath(reason));
-        process.start(helper, {QStringLiteral("sleep"), QStringLiteral("60")});
+        process.setWorkingDirectory(workingDirectory);
+        process.start(program, {QStringLiteral("sleep"), QStringLiteral("60")});
         QVERIFY(!process.waitForStarted(longWait));
         QCOMPARE(errors.size(), 1);
         QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
@@ -313,6 +314,22 @@ private slots:
                          && process.errorString().contains(reason),
                  qPrintable(process.errorString()));
         QCOMPARE(SharedChildTest::childPids().size(), std::size_t(0));
+    }
+
+    // Kill on parent death (a job object on Windows) changes nothing else:
+    // the child starts, talks through its pipes and finishes as any other.
+    void killOnParentDeathChangesNothingElse()
+    {
+        SharedChildProcess process;
+        process.setKillOnParentDeath(true);
+        process.start(helper, {QStringLiteral("echo")});
+        QVERIFY(process.waitForStarted(longWait));
+        process.write("through the job\n");
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(longWait));
+        QCOMPARE(process.exitStatus(), SharedChildProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        QCOMPARE(process.readAllStandardOutput().trimmed(), QByteArray("through the job"));
     }
 
     // What Windows lacks is an error at run time, never a crash or a hang: a

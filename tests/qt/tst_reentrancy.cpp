@@ -77,8 +77,6 @@ const QString helper = QStringLiteral(SCTEST_HELPER);
 
 #ifdef Q_OS_WIN
 constexpr bool hasStopReports = false;
-// Windows has no such option (the core refuses it with ENOTSUP).
-constexpr bool hasKillOnParentDeath = false;
 
 // Blocks until the child has exited, without running the event loop, so the
 // next waitForFinished() finds it exited at once. The object's open handle
@@ -94,7 +92,6 @@ void waitUntilExited(qint64 pid)
 void continueStopped(SharedChildProcess *) { }
 #else
 constexpr bool hasStopReports = true;
-constexpr bool hasKillOnParentDeath = true;
 
 // Blocks until the child has exited, without reaping it and without running
 // the event loop, so the next waitForFinished() finds it exited at once.
@@ -301,8 +298,6 @@ void tst_Reentrancy::slotMayDeleteOrRestart()
                  [&] { process->setDetachOnDestroy(false); },
                  [&] { process->setNewProcessGroup(true); },
                  [&] { process->setKillOnParentDeath(true); },
-                 // Where the option would fail the start, it is taken back.
-                 [&] { process->setKillOnParentDeath(hasKillOnParentDeath); },
                  [&] { process->setProgram(helper); },
          }) {
         if (alive())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "createprocess.h"
 
+#include "parentdeathjob.h"
 #include "spawnrequest.h"
 #include "standardstreams.h"
 #include "win32error.h"
@@ -50,10 +51,6 @@ private:
 
 void refuseUnsupported(const Command &command)
 {
-    if (command.killOnParentDeath()) {
-        throwErrno(ENOTSUP,
-                   command.program() + ": kill on parent death is not supported on Windows");
-    }
     if (command.childSetup()) {
         throwErrno(ENOTSUP,
                    command.program()
@@ -62,7 +59,8 @@ void refuseUnsupported(const Command &command)
 }
 
 // CreateProcessW() for `request` with `streams`; the caller owns both
-// handles in the result.
+// handles in the result. A child killed on parent death starts suspended and
+// runs once it is in the job that ends it.
 PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &streams)
 {
     STARTUPINFOEXW startup{};
@@ -75,6 +73,9 @@ PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &stream
     std::vector<HANDLE> inherited = streams.inheritedHandles();
     std::optional<InheritedHandleList> handleList;
     DWORD flags = CREATE_UNICODE_ENVIRONMENT;
+    const bool killOnParentDeath = request.command->killOnParentDeath();
+    if (killOnParentDeath)
+        flags |= CREATE_SUSPENDED;
     if (!inherited.empty()) {
         handleList.emplace(inherited);
         startup.lpAttributeList = handleList->list();
@@ -93,6 +94,8 @@ PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &stream
             &startup.StartupInfo, &process);
     if (!started)
         throwCreateProcessError(request, ::GetLastError());
+    if (killOnParentDeath)
+        resumeInParentDeathJob(process.hProcess, process.hThread, request.command->program());
     return process;
 }
 
