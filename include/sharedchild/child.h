@@ -72,8 +72,8 @@ public:
     /// program and the reason (not found, working directory missing, not
     /// executable, ...), with nothing left behind; and EINVAL for a
     /// Stdio::pipe() stream (no Child would hand out its other end) or
-    /// setKillOnParentDeath(true) (its parent, the intermediate child, exits at
-    /// once).
+    /// setKillOnParentDeath(true) (a detached process is meant to outlive this
+    /// one; on POSIX its parent, the intermediate child, exits at once anyway).
     /// Windows: CreateProcessW(), whose two handles are closed at once;
     /// childSetup() throws ENOTSUP there as with spawn().
     /// \threadsafe

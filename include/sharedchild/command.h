@@ -99,11 +99,12 @@ public:
     /// The child is killed when this process dies, however it dies; the
     /// child's own children are not. Linux: SIGKILL (PR_SET_PDEATHSIG); such
     /// children are started from a long-lived thread of the library, since the
-    /// kernel ties the signal to the thread that spawned the child. Windows: a
-    /// job object of this process that ends its processes when the process
-    /// ends (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE); the child starts suspended
-    /// and runs once it is in the job. Spawning throws ENOTSUP where the OS has
-    /// no such mechanism.
+    /// kernel ties the signal to the thread that spawned the child. Windows
+    /// (10 1607 or later): the child is created in a job object of this
+    /// process that ends its processes when the process ends
+    /// (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE); the first such spawn opens the
+    /// job's handle, which stays open for the life of the process. Spawning
+    /// throws ENOTSUP where the OS has no such mechanism.
     bool killOnParentDeath() const noexcept;
     /// Sets killOnParentDeath() (default: false).
     Command &setKillOnParentDeath(bool enabled);

@@ -16,29 +16,41 @@ namespace SharedChild::Detail {
 
 namespace {
 
-// A PROC_THREAD_ATTRIBUTE_LIST naming the only handles the child inherits.
-// `handles` must outlive the list: Windows keeps a pointer to it.
-class InheritedHandleList
+// Windows 10 1607's attribute, which the SDK hides from code that also runs
+// on Windows 7 (_WIN32_WINNT 0x0601); older Windows refuses it.
+constexpr DWORD_PTR jobListAttribute = ProcThreadAttributeValue(13, FALSE, TRUE, FALSE);
+
+// The PROC_THREAD_ATTRIBUTE_LIST of a spawn: the only handles the child
+// inherits, and the job it is created in, each when there is one. `handles`
+// and `job` must outlive the list: Windows keeps pointers to them.
+class SpawnAttributes
 {
 public:
-    explicit InheritedHandleList(std::vector<HANDLE> &handles)
+    SpawnAttributes(std::vector<HANDLE> &handles, HANDLE *job, const std::string &program)
     {
+        const DWORD count = (handles.empty() ? 0 : 1) + (job ? 1 : 0);
         SIZE_T size = 0;
-        ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
+        ::InitializeProcThreadAttributeList(nullptr, count, 0, &size);
         m_storage.resize(size);
-        if (!::InitializeProcThreadAttributeList(list(), 1, 0, &size))
-            throwLastWin32Error("InitializeProcThreadAttributeList");
-        if (!::UpdateProcThreadAttribute(list(), 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
-                                         handles.data(), handles.size() * sizeof(HANDLE), nullptr,
-                                         nullptr)) {
-            const DWORD error = ::GetLastError();
+        if (!::InitializeProcThreadAttributeList(list(), count, 0, &size))
+            throwLastWin32Error(program + ": InitializeProcThreadAttributeList");
+        try {
+            if (!handles.empty()) {
+                update(PROC_THREAD_ATTRIBUTE_HANDLE_LIST, handles.data(),
+                       handles.size() * sizeof(HANDLE), program + ": inherited handles");
+            }
+            if (job) {
+                update(jobListAttribute, job, sizeof(HANDLE),
+                       program + ": kill on parent death (Windows 10 1607 or later)");
+            }
+        } catch (...) {
             ::DeleteProcThreadAttributeList(list());
-            throwWin32Error(error, "UpdateProcThreadAttribute");
+            throw;
         }
     }
-    ~InheritedHandleList() { ::DeleteProcThreadAttributeList(list()); }
-    InheritedHandleList(const InheritedHandleList &) = delete;
-    InheritedHandleList &operator=(const InheritedHandleList &) = delete;
+    ~SpawnAttributes() { ::DeleteProcThreadAttributeList(list()); }
+    SpawnAttributes(const SpawnAttributes &) = delete;
+    SpawnAttributes &operator=(const SpawnAttributes &) = delete;
 
     LPPROC_THREAD_ATTRIBUTE_LIST list()
     {
@@ -46,6 +58,14 @@ public:
     }
 
 private:
+    void update(DWORD_PTR attribute, void *value, SIZE_T size, const std::string &what)
+    {
+        if (!::UpdateProcThreadAttribute(list(), 0, attribute, value, size, nullptr, nullptr)) {
+            const DWORD error = ::GetLastError();
+            throwWin32Error(error, what);
+        }
+    }
+
     std::vector<unsigned char> m_storage;
 };
 
@@ -59,8 +79,7 @@ void refuseUnsupported(const Command &command)
 }
 
 // CreateProcessW() for `request` with `streams`; the caller owns both
-// handles in the result. A child killed on parent death starts suspended and
-// runs once it is in the job that ends it.
+// handles in the result.
 PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &streams)
 {
     STARTUPINFOEXW startup{};
@@ -71,17 +90,17 @@ PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &stream
     startup.StartupInfo.hStdError = streams.childHandle(2);
 
     std::vector<HANDLE> inherited = streams.inheritedHandles();
-    std::optional<InheritedHandleList> handleList;
+    HANDLE job = request.command->killOnParentDeath() ? parentDeathJob(request.command->program())
+                                                      : nullptr;
+    std::optional<SpawnAttributes> attributes;
     DWORD flags = CREATE_UNICODE_ENVIRONMENT;
-    const bool killOnParentDeath = request.command->killOnParentDeath();
-    if (killOnParentDeath)
-        flags |= CREATE_SUSPENDED;
-    if (!inherited.empty()) {
-        handleList.emplace(inherited);
-        startup.lpAttributeList = handleList->list();
+    if (!inherited.empty() || job) {
+        attributes.emplace(inherited, job ? &job : nullptr, request.command->program());
+        startup.lpAttributeList = attributes->list();
         flags |= EXTENDED_STARTUPINFO_PRESENT;
-        streams.makeInheritable();
     }
+    if (!inherited.empty())
+        streams.makeInheritable();
 
     PROCESS_INFORMATION process{};
     // CreateProcessW() may write to the command line, so it gets its own copy.
@@ -94,8 +113,6 @@ PROCESS_INFORMATION createProcess(SpawnRequest &request, StandardStreams &stream
             &startup.StartupInfo, &process);
     if (!started)
         throwCreateProcessError(request, ::GetLastError());
-    if (killOnParentDeath)
-        resumeInParentDeathJob(process.hProcess, process.hThread, request.command->program());
     return process;
 }
 

@@ -5,17 +5,16 @@
 
 namespace SharedChild::Detail {
 
-/// Command::setKillOnParentDeath() on Windows. This process keeps one job
-/// object limited with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, whose only handle it
-/// never closes and never lets a child inherit: Windows closes that handle when
-/// the process ends, however it ends, and then ends every process in the job.
-/// JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK keeps the children's own children out
-/// of it, as PR_SET_PDEATHSIG on Linux reaches only the direct child.
-///
-/// Puts `process`, created with CREATE_SUSPENDED so that it cannot start
-/// children of its own before, in that job, and resumes `thread`, its main
-/// thread. On failure it ends the process (and waits for its end), closes both
-/// handles and throws std::system_error naming `program` and the reason.
-void resumeInParentDeathJob(void *process, void *thread, const std::string &program);
+/// Command::setKillOnParentDeath() on Windows: the job object that a child
+/// killed on parent death is created in (PROC_THREAD_ATTRIBUTE_JOB_LIST, so it
+/// never runs outside it, not even when this process dies mid-spawn). One per
+/// process, made at the first call and limited with
+/// JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE; its only handle is never inherited and
+/// never closed, so Windows closes it when this process ends, however it ends,
+/// and then ends every process in the job. JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK
+/// keeps the children's own children out of it, as PR_SET_PDEATHSIG on Linux
+/// reaches only the direct child. Throws std::system_error naming `program`
+/// when the job cannot be made; the next call tries again.
+void *parentDeathJob(const std::string &program);
 
 } // namespace SharedChild::Detail
