@@ -19,9 +19,13 @@
 #include <QThread>
 
 #include <atomic>
+#include <cerrno>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include <windows.h>
 
 namespace {
 
@@ -284,24 +288,28 @@ private slots:
 
     // A start that cannot be done is a failed start that names the program
     // and the reason, as on Linux, and leaves no child: a missing working
-    // directory, and a missing program.
+    // directory (named too), and a missing program.
     void failedStartSaysWhy_data()
     {
         QTest::addColumn<QString>("program");
         QTest::addColumn<QString>("workingDirectory");
-        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QStringList>("mentions");
+        const QString notFound = QString::fromStdString(std::generic_category().message(ENOENT));
         const QString missingDirectory = QDir::temp().filePath("no-such-dir-sharedchild");
         QTest::newRow("missing working directory")
-                << helper << missingDirectory << QStringLiteral("no-such-dir-sharedchild");
+                << helper << missingDirectory
+                << QStringList{QStringLiteral("sctest-helper"),
+                               QStringLiteral("no-such-dir-sharedchild"), notFound};
         const QString missingProgram = QFileInfo(helper).dir().filePath("no-such-sctest-helper");
         QTest::newRow("missing program")
-                << missingProgram << QString() << QStringLiteral("no-such-sctest-helper");
+                << missingProgram << QString()
+                << QStringList{QStringLiteral("no-such-sctest-helper"), notFound};
     }
     void failedStartSaysWhy()
     {
         QFETCH(QString, program);
         QFETCH(QString, workingDirectory);
-        QFETCH(QString, reason);
+        QFETCH(QStringList, mentions);
         SharedChildProcess process;
         QSignalSpy errors(&process, &SharedChildProcess::errorOccurred);
         process.setWorkingDirectory(workingDirectory);
@@ -310,20 +318,35 @@ private slots:
         QCOMPARE(errors.size(), 1);
         QCOMPARE(process.error(), SharedChildProcess::FailedToStart);
         QCOMPARE(process.state(), SharedChildProcess::NotRunning);
-        QVERIFY2(process.errorString().contains(QStringLiteral("sctest-helper"))
-                         && process.errorString().contains(reason),
-                 qPrintable(process.errorString()));
+        for (const QString &mention : mentions)
+            QVERIFY2(process.errorString().contains(mention), qPrintable(process.errorString()));
         QCOMPARE(SharedChildTest::childPids().size(), std::size_t(0));
     }
 
-    // Kill on parent death (a job object on Windows) changes nothing else:
-    // the child starts, talks through its pipes and finishes as any other.
+    // Kill on parent death (a job object on Windows) puts the child in a job,
+    // and changes nothing else: it starts, talks through its pipes and
+    // finishes as any other. Without it the child is in no job.
+    void killOnParentDeathChangesNothingElse_data()
+    {
+        QTest::addColumn<bool>("killOnParentDeath");
+        QTest::newRow("set") << true;
+        QTest::newRow("not set") << false;
+    }
     void killOnParentDeathChangesNothingElse()
     {
+        QFETCH(bool, killOnParentDeath);
         SharedChildProcess process;
-        process.setKillOnParentDeath(true);
+        process.setKillOnParentDeath(killOnParentDeath);
         process.start(helper, {QStringLiteral("echo")});
         QVERIFY(process.waitForStarted(longWait));
+        const HANDLE child = ::OpenProcess(PROCESS_QUERY_INFORMATION, FALSE,
+                                           static_cast<DWORD>(process.processId()));
+        QVERIFY2(child, "OpenProcess failed");
+        BOOL inJob = FALSE;
+        const BOOL asked = ::IsProcessInJob(child, nullptr, &inJob);
+        ::CloseHandle(child);
+        QVERIFY(asked);
+        QCOMPARE(bool(inJob), killOnParentDeath);
         process.write("through the job\n");
         process.closeWriteChannel();
         QVERIFY(process.waitForFinished(longWait));

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // SharedChildProcess beyond QProcess, on every OS: resource usage in the exit
-// status, QFuture. tst_posixextras holds the POSIX-only extras.
+// status, QFuture, kill on parent death. tst_posixextras holds the POSIX-only
+// extras.
 
+#include <sharedchild/child.h>
 #include <sharedchild/sharedchildprocess.h>
 
 #include "processcensus.h"
+#include "startinthread.h"
 
 #include <QFutureWatcher>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 #include <atomic>
 
@@ -20,6 +24,13 @@ void configure(SharedChildProcess &process, const QStringList &arguments)
 {
     process.setProgram(helper);
     process.setArguments(arguments);
+}
+
+// Running, not a zombie (POSIX) and not gone.
+bool isAlive(qint64 pid)
+{
+    const char state = SharedChildTest::processStateLetter(static_cast<pid_t>(pid));
+    return state != 0 && state != 'Z' && state != 'X';
 }
 
 } // namespace
@@ -34,6 +45,7 @@ private Q_SLOTS:
     void futureChainsAndCombines();
     void futureOfAFinishedRunIsReady();
     void futureOfANeverStartedObjectIsCanceled();
+    void killOnParentDeathSurvivesTheStartingThread();
 };
 
 void tst_Extras::resourceUsageInTheExitStatus()
@@ -118,6 +130,27 @@ void tst_Extras::futureOfANeverStartedObjectIsCanceled()
 {
     SharedChildProcess process;
     QVERIFY(process.future().isCanceled());
+}
+
+void tst_Extras::killOnParentDeathSurvivesTheStartingThread()
+{
+    // Linux's PR_SET_PDEATHSIG fires when the thread that started the child
+    // ends: the library starts such children from its own long-lived thread
+    // instead. Windows ties the child to the process (a job object).
+    QThread starter;
+    starter.start();
+    auto *process = new SharedChildProcess;
+    process->setKillOnParentDeath(true);
+    configure(*process, {QStringLiteral("sleep"), QStringLiteral("1000")});
+    QVERIFY(startInThread(*process, starter));
+    const qint64 pid = process->processId();
+    starter.quit();
+    QVERIFY(starter.wait(10000));
+    QVERIFY(isAlive(pid));
+    QVERIFY(!process->tryWait().isValid());
+    process->kill();
+    QCOMPARE(process->wait().signalNumber(), int(SharedChild::Child::killSignal));
+    delete process; // its thread has ended; nothing is pending for it
 }
 
 QTEST_GUILESS_MAIN(tst_Extras)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SharedChildProcess beyond QProcess, where only POSIX has it: stop/continue
-// reports, process-group kill and stop(), kill on parent death, a lost
-// status. tst_extras holds the extras every OS has.
+// reports, process-group kill and stop(), a lost status. tst_extras holds
+// the extras every OS has.
 
 #include <sharedchild/sharedchildprocess.h>
 
@@ -56,7 +56,6 @@ private Q_SLOTS:
     void stopsAreNotWatchedUnlessAskedFor();
     void processGroupKillLeavesNoGrandchild();
     void stopEscalatesOnTheWholeGroup();
-    void killOnParentDeathSurvivesTheStartingThread();
     void futureCarriesALostStatusAsAnException();
 };
 
@@ -190,26 +189,6 @@ void tst_PosixExtras::stopEscalatesOnTheWholeGroup()
     QVERIFY(timer.elapsed() >= 290);
     QCOMPARE(process.exitStatus().signalNumber(), SIGKILL);
     QTRY_VERIFY_WITH_TIMEOUT(!isAlive(grandchild), 10000);
-}
-
-void tst_PosixExtras::killOnParentDeathSurvivesTheStartingThread()
-{
-    // PR_SET_PDEATHSIG fires when the thread that started the child ends: the
-    // library starts such children from its own long-lived thread instead.
-    QThread starter;
-    starter.start();
-    auto *process = new SharedChildProcess;
-    process->setKillOnParentDeath(true);
-    configure(*process, {QStringLiteral("sleep"), QStringLiteral("1000")});
-    QVERIFY(startInThread(*process, starter));
-    const qint64 pid = process->processId();
-    starter.quit();
-    QVERIFY(starter.wait(10000));
-    QVERIFY(isAlive(pid));
-    QVERIFY(!process->tryWait().isValid());
-    process->kill();
-    QCOMPARE(process->wait().signalNumber(), SIGKILL);
-    delete process; // its thread has ended; nothing is pending for it
 }
 
 void tst_PosixExtras::futureCarriesALostStatusAsAnException()
