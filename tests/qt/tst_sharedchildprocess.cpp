@@ -736,7 +736,7 @@ void tst_SharedChildProcess::thousandConcurrentChildren()
                     ++finishedTotal;
                     QCOMPARE(status.exitCode(), i % 200);
                 });
-        QVERIFY(process->start());
+        QVERIFY2(process->start(), qPrintable(process->errorString()));
         processes.push_back(std::move(process));
     }
     int peakThreads = threadCount();
@@ -753,9 +753,19 @@ void tst_SharedChildProcess::thousandConcurrentChildren()
                          QStringLiteral("threads: %1 -> %2").arg(threadsBefore).arg(peakThreads)));
     }
     processes.clear();
-    if (threadsGrowWithChildren) {
-        // The pool's wait threads hold handles of their own until they end,
-        // five seconds after their last wait (Wine).
+    if (SharedChild::Child::backend() == SharedChild::Child::Backend::Windows) {
+        // The OS thread pool's wait threads hold handles (events) until they
+        // end, five seconds after their last wait (Wine), so the baseline may
+        // hold some that have gone since. And the process keeps one event more
+        // after its first thousand waits (under Wine; whose, not traced): three
+        // runs of this test in one process ended at 53 handles each time. A leak per child
+        // would show by the hundred.
+        QTRY_VERIFY2_WITH_TIMEOUT(openFdCount() <= fdsBefore + 1,
+                                  qPrintable(QStringLiteral("handles: %1 before, %2 now")
+                                                     .arg(fdsBefore)
+                                                     .arg(openFdCount())),
+                                  15000);
+    } else if (threadsGrowWithChildren) {
         QTRY_COMPARE_WITH_TIMEOUT(openFdCount(), fdsBefore, 15000);
     } else {
         QCOMPARE(openFdCount(), fdsBefore);
