@@ -79,6 +79,35 @@ TEST(ParentDeath, TheChildsOwnChildrenAreNotKilled)
             << "the child's own child was killed too";
 }
 
+// A child killed on parent death may ask the same for its own child (a
+// supervisor started by a supervisor): the deaths follow one another down
+// (on Windows each process has its own job, and jobs nest).
+TEST(ParentDeath, ItsOwnChildKilledOnParentDeathDiesInTurn)
+{
+    const TempDir dir;
+    const std::string report = dir.file("report");
+    auto parent = Child::spawn(Command(SCTEST_PDEATH_PARENT, {report, "nested"}));
+    const ScopeExit endParent([&] { parent->kill(); });
+    const std::int64_t child = reportedPid(report);
+    ASSERT_GT(child, 0);
+    const std::int64_t childsChild = reportedPid(report + ".chained");
+    ASSERT_GT(childsChild, 0);
+    const ScopeExit cleanup([&] {
+        for (const std::int64_t pid : {child, childsChild}) {
+            if (isAlive(pid))
+                killBehindTheLibrarysBack(pid);
+        }
+    });
+    EXPECT_TRUE(isAlive(child));
+    EXPECT_TRUE(isAlive(childsChild));
+
+    parent->kill();
+    parent->wait();
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(child); })) << "the child outlived its parent";
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(childsChild); }))
+            << "the child's child outlived the child";
+}
+
 // Such children are started by the library's spawner thread, which hands a
 // failure back to the caller: the same error as any spawn gives, named once,
 // and never an exception object shared between the two threads (the

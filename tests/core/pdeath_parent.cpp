@@ -5,7 +5,9 @@
 //   (none)  `sctest-helper sleep 1000`, killed on parent death;
 //   plain   the same, not killed on parent death;
 //   chain   `pdeath_parent OUTFILE.chained plain`, killed on parent death: a
-//           child killed with its parent that has a child of its own, which is not.
+//           child killed with its parent that has a child of its own, which is not;
+//   nested  `pdeath_parent OUTFILE.chained`, killed on parent death: a child
+//           killed with its parent whose own child is killed with it in turn.
 
 #include <sharedchild/child.h>
 
@@ -23,6 +25,8 @@ int main(int argc, char *argv[])
     SharedChild::Command command(SCTEST_HELPER, {"sleep", "1000"});
     if (mode == "chain")
         command = SharedChild::Command(argv[0], {report + ".chained", "plain"});
+    else if (mode == "nested")
+        command = SharedChild::Command(argv[0], {report + ".chained"});
     else if (mode != "plain" && !mode.empty())
         return 2;
     command.setKillOnParentDeath(mode != "plain");
