@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <system_error>
 
@@ -31,6 +32,36 @@ std::int64_t reportedPid(const std::string &report)
         return 0;
     return std::stoll(readFile(report));
 }
+
+// pdeath_parent in `mode` ("chain" or "nested"), its child and its child's
+// child; whatever is still alive at the end is killed.
+class ThreeGenerations
+{
+public:
+    explicit ThreeGenerations(const std::string &mode)
+        : parent(Child::spawn(Command(SCTEST_PDEATH_PARENT, {m_dir.file("report"), mode}))),
+          child(reportedPid(m_dir.file("report"))),
+          childsChild(reportedPid(m_dir.file("report") + ".chained"))
+    { }
+    ~ThreeGenerations()
+    {
+        parent->kill();
+        for (const std::int64_t pid : {child, childsChild}) {
+            if (pid > 0 && isAlive(pid))
+                killBehindTheLibrarysBack(pid);
+        }
+    }
+    ThreeGenerations(const ThreeGenerations &) = delete;
+    ThreeGenerations &operator=(const ThreeGenerations &) = delete;
+
+private:
+    const TempDir m_dir;
+
+public:
+    const std::shared_ptr<Child> parent;
+    const std::int64_t child;
+    const std::int64_t childsChild; // 0 when never reported
+};
 
 } // namespace
 
@@ -57,25 +88,18 @@ TEST(ParentDeath, ChildSurvivesTheSpawningThreadAndDiesWithTheProcess)
 // lives on (on Windows the job lets the child's children break away).
 TEST(ParentDeath, TheChildsOwnChildrenAreNotKilled)
 {
-    const TempDir dir;
-    const std::string report = dir.file("report");
-    auto parent = Child::spawn(Command(SCTEST_PDEATH_PARENT, {report, "chain"}));
-    const ScopeExit endParent([&] { parent->kill(); });
-    const std::int64_t child = reportedPid(report);
-    ASSERT_GT(child, 0);
-    const std::int64_t childsChild = reportedPid(report + ".chained");
-    ASSERT_GT(childsChild, 0);
-    const ScopeExit cleanup([&] {
-        if (isAlive(childsChild))
-            killBehindTheLibrarysBack(childsChild);
-    });
+    const ThreeGenerations processes("chain");
+    ASSERT_GT(processes.child, 0);
+    ASSERT_GT(processes.childsChild, 0);
 
-    parent->kill();
-    parent->wait();
-    EXPECT_TRUE(pollUntil([&] { return !isAlive(child); })) << "the child outlived its parent";
+    processes.parent->kill();
+    processes.parent->wait();
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(processes.child); }))
+            << "the child outlived its parent";
     // A kill may lag behind the one before it: the child's child is watched
     // for a while before it counts as spared.
-    EXPECT_FALSE(pollUntil([&] { return !isAlive(childsChild); }, std::chrono::seconds(1)))
+    EXPECT_FALSE(
+            pollUntil([&] { return !isAlive(processes.childsChild); }, std::chrono::seconds(1)))
             << "the child's own child was killed too";
 }
 
@@ -84,27 +108,17 @@ TEST(ParentDeath, TheChildsOwnChildrenAreNotKilled)
 // (on Windows each process has its own job, and jobs nest).
 TEST(ParentDeath, ItsOwnChildKilledOnParentDeathDiesInTurn)
 {
-    const TempDir dir;
-    const std::string report = dir.file("report");
-    auto parent = Child::spawn(Command(SCTEST_PDEATH_PARENT, {report, "nested"}));
-    const ScopeExit endParent([&] { parent->kill(); });
-    const std::int64_t child = reportedPid(report);
-    ASSERT_GT(child, 0);
-    const std::int64_t childsChild = reportedPid(report + ".chained");
-    ASSERT_GT(childsChild, 0);
-    const ScopeExit cleanup([&] {
-        for (const std::int64_t pid : {child, childsChild}) {
-            if (isAlive(pid))
-                killBehindTheLibrarysBack(pid);
-        }
-    });
-    EXPECT_TRUE(isAlive(child));
-    EXPECT_TRUE(isAlive(childsChild));
+    const ThreeGenerations processes("nested");
+    ASSERT_GT(processes.child, 0);
+    ASSERT_GT(processes.childsChild, 0);
+    EXPECT_TRUE(isAlive(processes.child));
+    EXPECT_TRUE(isAlive(processes.childsChild));
 
-    parent->kill();
-    parent->wait();
-    EXPECT_TRUE(pollUntil([&] { return !isAlive(child); })) << "the child outlived its parent";
-    EXPECT_TRUE(pollUntil([&] { return !isAlive(childsChild); }))
+    processes.parent->kill();
+    processes.parent->wait();
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(processes.child); }))
+            << "the child outlived its parent";
+    EXPECT_TRUE(pollUntil([&] { return !isAlive(processes.childsChild); }))
             << "the child's child outlived the child";
 }
 
