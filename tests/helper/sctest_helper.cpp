@@ -8,7 +8,14 @@
 //   steps STEP...    run the steps in order, then exit 0:
 //                      out=TEXT  write TEXT and a newline to stdout
 //                      err=TEXT  write TEXT and a newline to stderr
+//                      put=TEXT  write TEXT to stdout, no newline added; \n, \r
+//                                and \\ in TEXT stand for LF, CR and a backslash
+//                      env=NAME  print the value of NAME, or "<unset>"
+//                      cwd       print the working directory
+//                      pid       print its own process ID
+//                      umask     print its umask as four octal digits  (POSIX only)
 //                      read      read a line from stdin (exit 5 at its end)
+//                      copy      copy stdin to stdout, to its end
 //                      sleep=S   sleep S seconds
 //                      stop      stop itself with SIGSTOP              (POSIX only)
 //                      die       die as a killed child does: SIGKILL on POSIX,
@@ -24,6 +31,8 @@
 //   args ARG...      print each ARG as it arrived, hex-encoded, one per line (on
 //                    Windows as CommandLineToArgvW() splits the command line)
 //   echo             copy stdin to stdout
+//   upper            copy stdin to stdout with a-z made A-Z
+//   count N          print the numbers 1 to N, one per line
 //   stream MIB       write MIB MiB to stdout and to stderr while reading stdin
 //                    to its end; exit 0 if stdin held exactly MIB MiB, else 1
 //   close-stdout S   close stdout, then sleep S seconds
@@ -63,6 +72,7 @@
 #else
 #include <dirent.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -115,6 +125,14 @@ bool stopSelf()
 {
     return false;
 }
+unsigned long currentProcessId()
+{
+    return ::GetCurrentProcessId();
+}
+bool printUmask()
+{
+    return false;
+}
 #else
 using ByteCount = ssize_t;
 ByteCount readSome(int fd, char *buffer, std::size_t size)
@@ -143,6 +161,19 @@ void closeStream(int fd)
 bool stopSelf()
 {
     return std::raise(SIGSTOP) == 0;
+}
+unsigned long currentProcessId()
+{
+    return static_cast<unsigned long>(::getpid());
+}
+bool printUmask()
+{
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mask));
+    std::cout << text << std::endl;
+    return true;
 }
 #endif
 
@@ -285,6 +316,62 @@ int burn(int milliseconds, long long mebibytes)
     return 0;
 }
 
+// Copies stdin to stdout, to its end, with a-z made A-Z when `upper`; false on
+// a write error.
+bool copyInput(bool upper)
+{
+    static char buffer[64 * 1024];
+    for (;;) {
+        const ByteCount got = readSome(0, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return true;
+        if (upper)
+            std::transform(buffer, buffer + got, buffer,
+                           [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
+        for (ByteCount done = 0; done < got;) {
+            const ByteCount put = writeSome(1, buffer + done, static_cast<unsigned>(got - done));
+            if (put > 0)
+                done += put;
+            else if (put < 0 && errno != EINTR)
+                return false;
+        }
+    }
+}
+
+// TEXT of `put=TEXT` with its escapes (\n, \r, \\) made into the bytes they
+// stand for, since a command line cannot carry a bare CR on every OS.
+std::string unescaped(const std::string &text)
+{
+    std::string bytes;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\' || i + 1 == text.size()) {
+            bytes += text[i];
+            continue;
+        }
+        const char next = text[++i];
+        bytes += next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+    }
+    return bytes;
+}
+
+void printEnvironmentValue(const std::string &name)
+{
+    const char *found = std::getenv(name.c_str());
+    std::cout << (found ? found : "<unset>") << std::endl;
+}
+
+bool printWorkingDirectory()
+{
+    std::error_code error;
+    const std::filesystem::path directory = std::filesystem::current_path(error);
+    if (error)
+        return false;
+    std::cout << directory.string() << std::endl;
+    return true;
+}
+
 // Runs `steps STEP...` (see the usage above); returns the exit code.
 int runSteps(int first, int argc, char **argv)
 {
@@ -295,10 +382,25 @@ int runSteps(int first, int argc, char **argv)
             std::cout << text() << std::endl;
         } else if (step.rfind("err=", 0) == 0) {
             std::cerr << text() << std::endl;
+        } else if (step.rfind("put=", 0) == 0) {
+            std::cout << unescaped(text()) << std::flush;
+        } else if (step.rfind("env=", 0) == 0) {
+            printEnvironmentValue(text());
+        } else if (step == "cwd") {
+            if (!printWorkingDirectory())
+                return 3;
+        } else if (step == "pid") {
+            std::cout << currentProcessId() << std::endl;
+        } else if (step == "umask") {
+            if (!printUmask())
+                return usage();
         } else if (step == "read") {
             std::string line;
             if (!std::getline(std::cin, line))
                 return 5;
+        } else if (step == "copy") {
+            if (!copyInput(false))
+                return 4;
         } else if (step.rfind("sleep=", 0) == 0) {
             sleepSeconds(std::atof(text().c_str()));
         } else if (step == "die") {
@@ -402,17 +504,11 @@ int main(int argc, char **argv)
 #endif
     if (mode == "cwd") {
         markReady(ready);
-        std::error_code error;
-        const std::filesystem::path directory = std::filesystem::current_path(error);
-        if (error)
-            return 3;
-        std::cout << directory.string() << '\n';
-        return 0;
+        return printWorkingDirectory() ? 0 : 3;
     }
     if (mode == "env" && value) {
         markReady(ready);
-        const char *found = std::getenv(value);
-        std::cout << (found ? found : "<unset>") << '\n';
+        printEnvironmentValue(value);
         return 0;
     }
     if (mode == "args") {
@@ -458,9 +554,15 @@ int main(int argc, char **argv)
         std::fflush(stdout);
         crash();
     }
-    if (mode == "echo") {
+    if (mode == "echo" || mode == "upper") {
         markReady(ready);
-        std::cout << std::cin.rdbuf();
+        return copyInput(mode == "upper") ? 0 : 4;
+    }
+    if (mode == "count" && value) {
+        markReady(ready);
+        const long long last = std::atoll(value);
+        for (long long number = 1; number <= last; ++number)
+            std::cout << number << '\n';
         return 0;
     }
     return usage();
