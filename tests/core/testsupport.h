@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -208,12 +209,34 @@ private:
 
 /// Runs `function` on a detached thread. Waiting on the future with a
 /// deadline turns a hang into a test failure instead of a stuck suite.
+///
+/// The function, and what it captured, is destroyed before the result is
+/// set: a test that has seen the result may end, and the program exit, while
+/// the thread still runs; it must not be this thread that then releases the
+/// last reference to a child (a packaged_task would do that after setting it).
 template<typename Function>
 std::future<std::invoke_result_t<Function>> runDetached(Function function)
 {
-    std::packaged_task<std::invoke_result_t<Function>()> task(std::move(function));
-    auto result = task.get_future();
-    std::thread(std::move(task)).detach();
+    using Result = std::invoke_result_t<Function>;
+    std::promise<Result> promise;
+    auto result = promise.get_future();
+    std::thread([promise = std::move(promise),
+                 owned = std::make_unique<Function>(std::move(function))]() mutable {
+        try {
+            if constexpr (std::is_void_v<Result>) {
+                (*owned)();
+                owned.reset();
+                promise.set_value();
+            } else {
+                Result value = (*owned)();
+                owned.reset();
+                promise.set_value(std::move(value));
+            }
+        } catch (...) {
+            owned.reset();
+            promise.set_exception(std::current_exception());
+        }
+    }).detach();
     return result;
 }
 
