@@ -11,10 +11,12 @@
 //                      put=TEXT  write TEXT to stdout, no newline added; \n, \r
 //                                and \\ in TEXT stand for LF, CR and a backslash
 //                      env=NAME  print the value of NAME, or "<unset>"
+//                      env-names print the name of each environment variable
 //                      cwd       print the working directory
 //                      pid       print its own process ID
 //                      umask     print its umask as four octal digits  (POSIX only)
-//                      read      read a line from stdin (exit 5 at its end)
+//                      read      read a line from stdin (exit 5 at its end); reads
+//                                no further, so a `copy` after it gets the rest
 //                      copy      copy stdin to stdout, to its end
 //                      sleep=S   sleep S seconds
 //                      stop      stop itself with SIGSTOP              (POSIX only)
@@ -250,18 +252,32 @@ int signalState()
 }
 #endif
 
+// Writes all `size` bytes at `data` to `fd`; false on a write error.
+bool writeAll(int fd, const char *data, std::size_t size)
+{
+    while (size > 0) {
+        const auto chunk = static_cast<unsigned>(std::min<std::size_t>(size, 64 * 1024));
+        const ByteCount put = writeSome(fd, data, chunk);
+        if (put > 0) {
+            data += put;
+            size -= static_cast<std::size_t>(put);
+        } else if (put == 0 || errno != EINTR) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Writes `total` bytes to `fd`; false on a write error.
 bool writeBytes(int fd, long long total)
 {
     static const std::string outgoing(64 * 1024, 'x');
     while (total > 0) {
-        const auto size = static_cast<unsigned>(
+        const auto size = static_cast<std::size_t>(
                 std::min<long long>(total, static_cast<long long>(outgoing.size())));
-        const ByteCount put = writeSome(fd, outgoing.data(), size);
-        if (put > 0)
-            total -= put;
-        else if (put < 0 && errno != EINTR)
+        if (!writeAll(fd, outgoing.data(), size))
             return false;
+        total -= static_cast<long long>(size);
     }
     return true;
 }
@@ -317,31 +333,55 @@ int burn(int milliseconds, long long mebibytes)
 }
 
 // Copies stdin to stdout, to its end, with a-z made A-Z when `upper`; false on
-// a write error.
+// a read or write error. Unbuffered, as `read` is, so the two can follow each
+// other; what std::cout holds goes out first.
 bool copyInput(bool upper)
 {
+    std::cout.flush();
     static char buffer[64 * 1024];
     for (;;) {
         const ByteCount got = readSome(0, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
+        if (got == 0)
             return true;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
         if (upper)
             std::transform(buffer, buffer + got, buffer,
                            [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
-        for (ByteCount done = 0; done < got;) {
-            const ByteCount put = writeSome(1, buffer + done, static_cast<unsigned>(got - done));
-            if (put > 0)
-                done += put;
-            else if (put < 0 && errno != EINTR)
-                return false;
-        }
+        if (!writeAll(1, buffer, static_cast<std::size_t>(got)))
+            return false;
     }
 }
 
+// Reads stdin up to and including the next newline, a byte at a time so that
+// nothing after it is taken; false at its end (or on an error) before one.
+bool readLine()
+{
+    for (;;) {
+        char byte = 0;
+        const ByteCount got = readSome(0, &byte, 1);
+        if (got == 1 && byte == '\n')
+            return true;
+        if (got == 0 || (got < 0 && errno != EINTR))
+            return false;
+    }
+}
+
+void printEnvironmentNames()
+{
+    for (char **entry = environ; *entry; ++entry) {
+        const std::string variable = *entry;
+        std::cout << variable.substr(0, variable.find('=', 1)) << '\n';
+    }
+    std::cout.flush();
+}
+
 // TEXT of `put=TEXT` with its escapes (\n, \r, \\) made into the bytes they
-// stand for, since a command line cannot carry a bare CR on every OS.
+// stand for, since a command line cannot carry a bare CR on every OS. Any
+// other backslash stays as it is.
 std::string unescaped(const std::string &text)
 {
     std::string bytes;
@@ -351,7 +391,14 @@ std::string unescaped(const std::string &text)
             continue;
         }
         const char next = text[++i];
-        bytes += next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+        if (next == 'n')
+            bytes += '\n';
+        else if (next == 'r')
+            bytes += '\r';
+        else if (next == '\\')
+            bytes += '\\';
+        else
+            bytes += std::string{'\\', next};
     }
     return bytes;
 }
@@ -386,6 +433,8 @@ int runSteps(int first, int argc, char **argv)
             std::cout << unescaped(text()) << std::flush;
         } else if (step.rfind("env=", 0) == 0) {
             printEnvironmentValue(text());
+        } else if (step == "env-names") {
+            printEnvironmentNames();
         } else if (step == "cwd") {
             if (!printWorkingDirectory())
                 return 3;
@@ -395,8 +444,7 @@ int runSteps(int first, int argc, char **argv)
             if (!printUmask())
                 return usage();
         } else if (step == "read") {
-            std::string line;
-            if (!std::getline(std::cin, line))
+            if (!readLine())
                 return 5;
         } else if (step == "copy") {
             if (!copyInput(false))
