@@ -357,16 +357,21 @@ bool copyInput(bool upper)
 }
 
 // Reads stdin up to and including the next newline, a byte at a time so that
-// nothing after it is taken; false at its end (or on an error) before one.
+// nothing after it is taken; false when its end (or an error) came first,
+// unless the line had begun (a last line without a newline).
 bool readLine()
 {
+    bool begun = false;
     for (;;) {
         char byte = 0;
         const ByteCount got = readSome(0, &byte, 1);
-        if (got == 1 && byte == '\n')
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return begun;
+        if (byte == '\n')
             return true;
-        if (got == 0 || (got < 0 && errno != EINTR))
-            return false;
+        begun = true;
     }
 }
 
