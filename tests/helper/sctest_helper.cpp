@@ -34,6 +34,7 @@
 //                    Windows as CommandLineToArgvW() splits the command line)
 //   echo             copy stdin to stdout
 //   upper            copy stdin to stdout with a-z made A-Z
+//   sponge           read stdin to its end, then write all of it to stdout
 //   count N          print the numbers 1 to N, one per line
 //   stream MIB       write MIB MiB to stdout and to stderr while reading stdin
 //                    to its end; exit 0 if stdin held exactly MIB MiB, else 1
@@ -332,23 +333,31 @@ int burn(int milliseconds, long long mebibytes)
     return 0;
 }
 
-// Copies stdin to stdout, to its end, with a-z made A-Z when `upper`; false on
-// a read or write error. Unbuffered, as `read` is, so the two can follow each
-// other; what std::cout holds goes out first.
-bool copyInput(bool upper)
+enum class Copy { AsItComes, Upper, AtTheEnd };
+
+// Copies stdin to stdout, to its end: as it comes (with a-z made A-Z for
+// Upper), or all of it once stdin has ended; false on a read or write error.
+// Unbuffered, as `read` is, so the two can follow each other; what std::cout
+// holds goes out first.
+bool copyInput(Copy how)
 {
     std::cout.flush();
     static char buffer[64 * 1024];
+    std::string held;
     for (;;) {
         const ByteCount got = readSome(0, buffer, sizeof buffer);
         if (got == 0)
-            return true;
+            return writeAll(1, held.data(), held.size());
         if (got < 0) {
             if (errno == EINTR)
                 continue;
             return false;
         }
-        if (upper)
+        if (how == Copy::AtTheEnd) {
+            held.append(buffer, static_cast<std::size_t>(got));
+            continue;
+        }
+        if (how == Copy::Upper)
             std::transform(buffer, buffer + got, buffer,
                            [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
         if (!writeAll(1, buffer, static_cast<std::size_t>(got)))
@@ -452,7 +461,7 @@ int runSteps(int first, int argc, char **argv)
             if (!readLine())
                 return 5;
         } else if (step == "copy") {
-            if (!copyInput(false))
+            if (!copyInput(Copy::AsItComes))
                 return 4;
         } else if (step.rfind("sleep=", 0) == 0) {
             sleepSeconds(std::atof(text().c_str()));
@@ -607,9 +616,12 @@ int main(int argc, char **argv)
         std::fflush(stdout);
         crash();
     }
-    if (mode == "echo" || mode == "upper") {
+    if (mode == "echo" || mode == "upper" || mode == "sponge") {
         markReady(ready);
-        return copyInput(mode == "upper") ? 0 : 4;
+        const Copy how = mode == "upper" ? Copy::Upper
+                : mode == "sponge"       ? Copy::AtTheEnd
+                                         : Copy::AsItComes;
+        return copyInput(how) ? 0 : 4;
     }
     if (mode == "count" && value) {
         markReady(ready);

@@ -426,7 +426,10 @@ void tst_QIODevice::waitForBytesWritten()
 void tst_QIODevice::waitForBytesWrittenAndFinishedInsideSlots()
 {
     // As QProcess: a bytesWritten slot may write more and wait for it, and
-    // a readyRead slot may wait for the end of the run.
+    // a readyRead slot may wait for the end of the run. The child answers
+    // only once its input has ended: a child that echoed at once could make
+    // readyRead, and so the wait for the end, come inside the wait for the
+    // write, before the input could be closed (seen under load in CI).
     SharedChildProcess process;
     int bytesWrittenDepth = 0;
     int maxDepth = 0;
@@ -447,7 +450,7 @@ void tst_QIODevice::waitForBytesWrittenAndFinishedInsideSlots()
             finishedInSlot = process.waitForFinished(10000);
     });
     QSignalSpy finished(&process, &SharedChildProcess::finished);
-    process.start(helper, {QStringLiteral("echo")});
+    process.start(helper, {QStringLiteral("sponge")});
     process.write("first\n");
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QVERIFY(nestedWritten);
