@@ -24,10 +24,7 @@
 #include <vector>
 
 #ifdef Q_OS_WIN
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include <windows.h> // with NOMINMAX (tests/qt-windows/CMakeLists.txt)
 #else
 #include <csignal>
 #include <unistd.h>
